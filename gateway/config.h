@@ -1,0 +1,173 @@
+#pragma once
+// The validated site model: what site.yaml describes, after loading and checking
+// (gateway/config_load.h). Every consumer (simulator, control loop, API) reads this,
+// never the YAML. All currents are in amperes, times in seconds, voltages in volts.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "drivers/modbus.h"
+
+namespace ampgate::config {
+
+// Where a value came from in the site file, so errors and `ampgate check` can point at it.
+struct Location {
+  std::string file;
+  int line = 0;    // 1-based; 0 = not from a file (default value)
+  int column = 0;  // 1-based
+};
+
+enum class Phase : std::uint8_t { L1 = 0, L2 = 1, L3 = 2 };
+enum class Mode : std::uint8_t { off, fast, eco, eco_plus, solar };
+enum class Sharing : std::uint8_t { equal, priority };
+enum class PhaseMode : std::uint8_t { one, three, mixed };
+enum class Parity : std::uint8_t { none, even, odd };
+enum class MeterRole : std::uint8_t { mains, circuit, ev, solar };
+
+const char* to_string(Phase p);      // "L1"
+const char* to_string(Mode m);       // "eco_plus"
+const char* to_string(Sharing s);    // "equal"
+const char* to_string(PhaseMode m);  // "1", "3", "mixed"
+const char* to_string(Parity p);     // "N", "E", "O"
+const char* to_string(MeterRole r);  // "mains"
+
+// The root of the circuit tree is always the mains, with this id.
+inline constexpr const char* mains_circuit_id = "mains";
+
+struct SiteInfo {
+  std::string name;
+  int phases = 3;                  // 1 or 3
+  double voltage = 230.0;          // nominal phase-to-neutral voltage
+  double mains_fuse = 25.0;        // per phase
+  std::string mains_meter;         // meter id, empty = no mains meter (static sharing only)
+  double safety_margin = 0.0;      // kept free below every limit
+  std::optional<double> max_sum_mains;   // sum of the three phases (capacity tariff)
+  double max_sum_mains_grace = 0.0;      // seconds over the sum limit before pausing
+  Location where;
+};
+
+struct RtuLink {
+  std::string port;                // e.g. /dev/serial/by-id/usb-FTDI_...
+  int baud = 9600;
+  Parity parity = Parity::none;
+  int data_bits = 8;
+  int stop_bits = 1;
+  bool rs485 = false;              // ask the driver for RS485 mode (modbus_rtu_set_serial_mode)
+  bool rts = false;                // drive RTS for direction on adapters that need it
+  double response_timeout = 0.5;
+};
+
+struct TcpLink {
+  std::string host;
+  int port = 502;
+  double timeout = 1.0;
+};
+
+struct Bus {
+  std::string id;
+  std::variant<RtuLink, TcpLink> link;
+  Location where;
+};
+
+// A register table for a meter the driver list lacks (SmartEVSE's "Custom" option).
+// Keys: current_l1..3, voltage_l1..3, power_l1..3, power_total, import_energy, export_energy.
+using CustomMeterTable = std::map<std::string, modbus::RegisterSpec>;
+
+struct Meter {
+  std::string id;
+  std::string bus;
+  std::uint8_t unit = 1;
+  std::string model;                      // from the driver list, or "custom"
+  std::optional<CustomMeterTable> custom;  // when model == "custom"
+  bool inverted = false;                  // fed from below: flip the sign of currents/powers
+  MeterRole role = MeterRole::mains;
+  Location where;
+};
+
+// Registers of a charger the driver list lacks. Keys: current_setpoint, enable, status,
+// current_l1..3, power, energy.
+using GenericChargerTable = std::map<std::string, modbus::RegisterSpec>;
+
+struct ModeSettings {
+  double eco_grid_current = 6.0;      // eco: taken from the grid at least, surplus on top
+  double eco_plus_start_surplus = 6.0;  // eco_plus: surplus needed before a session starts
+};
+
+struct Charger {
+  std::string id;
+  std::string bus;
+  std::uint8_t unit = 1;
+  std::string model;                          // teltocharge, keba_p30, vestel_evc04, smartevse, generic
+  std::optional<GenericChargerTable> generic;  // when model == "generic"
+  std::string circuit = mains_circuit_id;
+  int phases = 3;                             // wired phases: 1 or 3
+  std::array<Phase, 3> phase_map{Phase::L1, Phase::L2, Phase::L3};  // charger L1/L2/L3 -> site phase
+  double min_current = 6.0;
+  double max_current = 16.0;
+  int priority = 0;                           // higher is served first in priority sharing
+  double failsafe_current = 0.0;              // what the charger falls back to when its watchdog expires
+  double watchdog_timeout = 30.0;
+  Mode mode = Mode::fast;
+  ModeSettings mode_settings;
+  Location where;
+};
+
+struct Circuit {
+  std::string id;
+  std::string parent = mains_circuit_id;
+  double limit = 0.0;     // per phase
+  std::string meter;      // meter id, empty = unmetered (holds only its chargers)
+  Location where;
+};
+
+struct Policy {
+  Sharing sharing = Sharing::equal;
+  PhaseMode phase_mode = PhaseMode::three;
+  double control_period = 1.0;
+  double solar_stop_delay = 30.0;     // seconds at minimum current, short of surplus, before pausing
+  double solar_start_delay = 120.0;   // seconds of sustained surplus before (re)starting
+  double meter_lost_fallback = 0.0;   // per phase current allowed for a circuit whose meter is stale; 0 pauses
+  double meter_stale_after = 5.0;     // seconds without a fresh reading before a meter counts as stale
+  double phase_switch_hysteresis = 1.0;  // amps above the 3-phase minimum before switching back to 3
+  double phase_switch_min_dwell = 300.0; // seconds a phase count holds before it may change again
+  Location where;
+};
+
+struct Api {
+  std::string listen = "127.0.0.1";
+  int port = 8080;
+  std::string token_file = "/var/lib/ampgate/api-token";
+  bool reads_need_token = false;
+  Location where;
+};
+
+struct Storage {
+  std::string database = "/var/lib/ampgate/ampgate.db";
+  int retention_days = 30;
+  Location where;
+};
+
+struct Site {
+  std::string source;  // the file it was loaded from
+  SiteInfo site;
+  std::vector<Bus> buses;
+  std::vector<Meter> meters;
+  std::vector<Charger> chargers;
+  std::vector<Circuit> circuits;  // excluding the implicit mains root
+  Policy policy;
+  Api api;
+  Storage storage;
+
+  const Bus* find_bus(const std::string& id) const;
+  const Meter* find_meter(const std::string& id) const;
+  const Charger* find_charger(const std::string& id) const;
+  const Circuit* find_circuit(const std::string& id) const;  // nullptr for "mains"
+  // Limit of a circuit per phase; for "mains" that is the mains fuse.
+  double circuit_limit(const std::string& id) const;
+};
+
+}  // namespace ampgate::config

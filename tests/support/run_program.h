@@ -1,0 +1,17 @@
+#pragma once
+// Runs the real `ampgate` binary (or any program) and captures its exit code and output.
+#include <string>
+#include <vector>
+
+namespace ampgate::test {
+
+struct ProgramResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `program args...` to completion; stdout and stderr are captured separately.
+ProgramResult run_program(const std::string& program, const std::vector<std::string>& args);
+
+}  // namespace ampgate::test
