@@ -1,5 +1,6 @@
 #include "gateway/config_load.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -53,7 +54,13 @@ LoadResult load_site_text(const std::string& yaml_text, const std::string& file_
     if (!top.has("chargers")) top.missing("chargers", "a site needs at least one charger to manage");
     validate(r, p);
   }
-  if (!r.problems().empty()) return {std::nullopt, std::move(r.problems())};
+  if (!r.problems().empty()) {
+    // Top to bottom, as the user reads the file; ties keep the order they were found in.
+    std::stable_sort(r.problems().begin(), r.problems().end(), [](const Problem& a, const Problem& b) {
+      return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+    });
+    return {std::nullopt, std::move(r.problems())};
+  }
   return {std::move(p.site), {}};
 }
 

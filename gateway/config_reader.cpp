@@ -36,6 +36,7 @@ const char* kind_of(const YAML::Node& n) {
 
 std::string closest(std::string_view word, std::span<const std::string_view> candidates) {
   std::string best;
+  if (word.size() < 3) return best;  // 'X' -> 'N' would be a guess, not a typo fix
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (auto c : candidates) {
     std::size_t d = edit_distance(word, c);
@@ -94,7 +95,10 @@ MapReader::MapReader(Reader& r, const YAML::Node& node, std::string map_path, st
     }
     std::string key = it->first.Scalar();
     if (schema && std::find(schema->keys.begin(), schema->keys.end(), key) == schema->keys.end()) {
-      r_.report(key_at, path(key), "unknown key '" + key + "'" + did_you_mean(key, schema->keys));
+      std::string guess = closest(key, schema->keys);
+      if (!guess.empty()) guessed_.push_back(guess);
+      r_.report(key_at, path(key),
+                "unknown key '" + key + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)"));
       continue;
     }
     if (find(key)) {
@@ -130,8 +134,10 @@ std::vector<std::string> MapReader::keys() const {
 }
 
 void MapReader::missing(std::string_view key, std::string_view hint) {
+  // A misspelt key was already reported with this one as the suggestion; once more is noise.
+  if (std::find(guessed_.begin(), guessed_.end(), key) != guessed_.end()) return;
   std::string message = "missing required key '" + std::string(key) + "'";
-  if (!hint.empty()) message += ": " + std::string(hint);
+  if (!hint.empty()) message += " (" + std::string(hint) + ")";
   r_.report(where_, path(key), message);
 }
 

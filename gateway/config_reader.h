@@ -100,6 +100,7 @@ class MapReader {
   Location where_;
   bool ok_ = false;
   std::vector<Entry> entries_;
+  std::vector<std::string> guessed_;  // suggestions made for unknown keys
 };
 
 }  // namespace ampgate::config::detail
