@@ -31,7 +31,7 @@ void parse_phase_map(Reader& r, MapReader& m, Charger& c) {
   std::vector<std::string> names;
   bool readable = true;
   for (std::size_t i = 0; i < node.size(); ++i) {
-    const std::string word = node[i].IsScalar() ? node[i].Scalar() : "?";
+    const std::string word = node[i].IsScalar() ? node[i].Scalar() : "(a list or map)";
     names.push_back(word);
     if (word == "L1") phases.push_back(Phase::L1);
     else if (word == "L2") phases.push_back(Phase::L2);
@@ -136,7 +136,9 @@ void parse_chargers(Reader& r, const YAML::Node& node, Location at, Parsed& p) {
         c.generic = parse_registers(r, m.value("registers"), m.path("registers"), "chargers[].registers",
                                     m.where("registers"));
         auto sp = c.generic->find("current_setpoint");
-        if (sp == c.generic->end()) {
+        if (!m.value("registers").IsMap()) {
+          // not a table at all: reported already
+        } else if (sp == c.generic->end()) {
           r.report(m.where("registers"), m.path("registers"),
                    "missing register 'current_setpoint': the gateway must be able to command the current");
         } else if (sp->second.function != modbus::Function::read_holding) {

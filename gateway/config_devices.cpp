@@ -64,8 +64,9 @@ std::map<std::string, modbus::RegisterSpec> parse_registers(Reader& r, const YAM
   if (!names.ok()) return table;
   for (const auto& name : names.keys()) {
     MapReader m(r, names.value(name), names.path(name), "registers.*", names.where(name));
-    if (!m.ok()) continue;
     modbus::RegisterSpec spec;
+    table[name] = spec;  // named, even if broken: "missing register" would be a second complaint
+    if (!m.ok()) continue;
     if (auto v = m.integer("address", 0, 65535, true)) spec.address = static_cast<std::uint16_t>(*v);
     if (auto v = m.choice<modbus::Function>(
             "function", {{"holding", modbus::Function::read_holding}, {"input", modbus::Function::read_input}}))
@@ -168,7 +169,8 @@ void parse_meters(Reader& r, const YAML::Node& node, Location at, Parsed& p) {
         } else {
           x.custom = parse_registers(r, m.value("registers"), m.path("registers"), "meters[].registers",
                                      m.where("registers"));
-          const int phases = p.site.site.phases;
+          // A table that is not a map was reported already; listing what it lacks adds nothing.
+          const int phases = m.value("registers").IsMap() ? p.site.site.phases : 0;
           for (int ph = 1; ph <= phases; ++ph) {
             std::string key = "current_l" + std::to_string(ph);
             if (!x.custom->count(key)) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -65,6 +66,10 @@ LoadResult load_site_text(const std::string& yaml_text, const std::string& file_
 }
 
 LoadResult load_site_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return {std::nullopt, {{{path, 0, 0}, "", "is a directory; give the site file inside it"}}};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     int err = errno;

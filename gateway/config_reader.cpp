@@ -73,6 +73,13 @@ Location Reader::where(const std::string& path, Location fallback) const {
   return it == seen_.end() ? fallback : it->second;
 }
 
+bool Reader::reported(const std::string& path) const {
+  return std::any_of(problems_.begin(), problems_.end(), [&](const Problem& p) {
+    return p.path == path || (p.path.size() > path.size() && p.path.compare(0, path.size(), path) == 0 &&
+                              (p.path[path.size()] == '.' || p.path[path.size()] == '['));
+  });
+}
+
 MapReader::MapReader(Reader& r, const YAML::Node& node, std::string map_path, std::string_view section,
                      Location fallback)
     : r_(r), path_(std::move(map_path)), where_(fallback) {
@@ -194,7 +201,11 @@ std::optional<double> MapReader::number(std::string_view key, double lo, double 
               "expected a number" + (unit.empty() ? std::string() : " (in" + with_unit + ")") + ", got '" + *s + "'");
     return std::nullopt;
   }
-  if (!std::isfinite(v) || v < lo || v > hi) {
+  if (!std::isfinite(v)) {
+    r_.report(where(key), path(key), "expected a finite number, got '" + *s + "'");
+    return std::nullopt;
+  }
+  if (v < lo || v > hi) {
     r_.report(where(key), path(key),
               number_text(v) + with_unit + " is outside " + number_text(lo) + "–" + number_text(hi) + with_unit);
     return std::nullopt;

@@ -38,6 +38,11 @@ class Reader {
   void remember(const std::string& path, Location where) { seen_[path] = where; }
   bool saw(const std::string& path) const { return seen_.count(path) != 0; }
   Location where(const std::string& path, Location fallback) const;
+  // Whether a problem was already reported at `path` or below it: later checks skip such
+  // values instead of piling a second, derived complaint on top.
+  bool reported(const std::string& path) const;
+  // The value at `path` was read and accepted.
+  bool good(const std::string& path) const { return saw(path) && !reported(path); }
 
  private:
   std::string file_;

@@ -85,6 +85,7 @@ struct Checker {
       const Bus* bus = lookup(s.buses, m.bus, path + ".bus", m.where, "bus");
       if (!bus) continue;
       check_link(*bus, *model, path, m.where, "meter");
+      if (r.reported(path + ".unit")) continue;
       unit_range(*bus, m.unit, path, m.where);
       claim(m.bus, m.unit, path, m.id, m.where);
     }
@@ -95,6 +96,7 @@ struct Checker {
       const Bus* bus = lookup(s.buses, c.bus, path + ".bus", c.where, "bus");
       if (!bus || !model) continue;
       check_link(*bus, *model, path, c.where, "charger");
+      if (r.reported(path + ".unit")) continue;
       unit_range(*bus, c.unit, path, c.where);
       claim(c.bus, c.unit, path, c.id, c.where);
     }
@@ -133,6 +135,7 @@ struct Checker {
     for (std::size_t i = 0; i < s.meters.size(); ++i) {
       const Meter& m = s.meters[i];
       const std::string path = p.meter_paths[i] + ".role";
+      if (!r.good(path)) continue;
       if (m.role == MeterRole::mains && !m.id.empty() && m.id != s.site.mains_meter) {
         r.report(at(path, m.where), path,
                  "meter '" + m.id + "' has role mains but site.mains_meter does not name it; add 'mains_meter: " +
@@ -201,7 +204,7 @@ struct Checker {
   }
 
   void chargers() {
-    if (s.chargers.empty() && r.saw("chargers")) {
+    if (s.chargers.empty() && r.good("chargers")) {
       r.report(at("chargers", s.site.where), "chargers", "a site needs at least one charger to manage");
     }
     for (std::size_t i = 0; i < s.chargers.size(); ++i) {
@@ -209,7 +212,7 @@ struct Checker {
       const std::string& path = p.charger_paths[i];
       bool tree_ok = c.circuit == mains_circuit_id ||
                      lookup(s.circuits, c.circuit, path + ".circuit", c.where, "circuit") != nullptr;
-      if (s.site.phases == 1) {
+      if (s.site.phases == 1 && r.good("site.phases")) {
         if (c.phases == 3) {
           r.report(at(path + ".phases", c.where), path + ".phases",
                    "a 3-phase charger on a 1-phase site: set 'phases: 1' (the site has only L1)");
@@ -219,14 +222,15 @@ struct Checker {
                    "a 1-phase site has only L1; remove phase_map");
         }
       }
-      if (c.mode == Mode::solar || c.mode == Mode::eco || c.mode == Mode::eco_plus) {
+      const bool follows_sun = c.mode == Mode::solar || c.mode == Mode::eco || c.mode == Mode::eco_plus;
+      if (r.good(path + ".mode") && follows_sun) {
         if (s.site.mains_meter.empty()) {
           r.report(at(path + ".mode", c.where), path + ".mode",
                    std::string("mode ") + to_string(c.mode) +
                        " follows the solar surplus at the grid connection, so it needs site.mains_meter");
         }
       }
-      if (tree_ok && s.site.mains_fuse > 0) {
+      if (tree_ok && r.good("site.mains_fuse") && !r.reported(path + ".min_current")) {
         double eff = effective_limit(s, c.circuit);
         if (eff < c.min_current) {
           r.report(at(path + ".circuit", c.where), path + ".circuit",
@@ -239,6 +243,7 @@ struct Checker {
   }
 
   void site_limits() {
+    if (!r.good("site.mains_fuse")) return;  // the fuse itself is wrong; comparisons would mislead
     if (s.site.safety_margin >= s.site.mains_fuse) {
       r.report(at("site.safety_margin", s.site.where), "site.safety_margin",
                amps(s.site.safety_margin) + " leaves nothing of the mains fuse " + amps(s.site.mains_fuse));
