@@ -254,3 +254,23 @@ TEST(Loader, SiteIsOnlySetWithoutProblems) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Loader, ABadValueIsReportedOnceWithoutDerivedComplaints) {
+  // unit -1 is out of range; the default unit must not then "clash" with the first charger.
+  auto r = load_site_text(base + R"(chargers:
+  - {id: a, model: teltocharge, bus: rs485, unit: 1, max_current: 16}
+  - {id: b, model: teltocharge, bus: rs485, unit: -1, max_current: 16}
+)", "t.yaml");
+  ASSERT_EQ(r.problems.size(), 1u) << messages(r);
+  EXPECT_EQ(r.problems[0].path, "chargers[1].unit");
+}
+
+TEST(Loader, ADirectoryIsNotASiteFile) {
+  auto r = load_site_file(AMPGATE_SOURCE_DIR "/examples");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_NE(r.problems[0].message.find("directory"), std::string::npos) << r.problems[0].message;
+}
+
+}  // namespace
