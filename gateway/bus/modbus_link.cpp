@@ -176,7 +176,10 @@ modbus::Reply ModbusLink::failure(const modbus::Request& r, int err) {
   reply.message = what + modbus_strerror(err);
   if (err == ETIMEDOUT) {
     reply.outcome = modbus::Outcome::timeout;
-    // A late answer would be read as the reply to the next request; drop what has arrived.
+    // A slow device may still answer; read as the reply to the next request, a late answer
+    // of the same length would pass every check with the wrong values. Give it one more
+    // response timeout to arrive, then drop it (what libmodbus' own recovery mode does).
+    std::this_thread::sleep_for(std::chrono::duration<double>(response_timeout_));
     modbus_flush(ctx_);
   } else if (is_exception(err)) {
     reply.outcome = modbus::Outcome::exception;
