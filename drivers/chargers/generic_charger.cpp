@@ -1,8 +1,8 @@
 #include "drivers/chargers/generic_charger.h"
 
 #include <cmath>
-#include <cstring>
-#include <limits>
+
+#include "drivers/registers.h"
 
 namespace ampgate::drivers {
 
@@ -21,57 +21,6 @@ bool is_read_function(Function f) {
          f == Function::read_discrete_inputs;
 }
 
-// Assembles the raw integer or float of `spec` from its registers (before scaling).
-// TODO(registers.h): switch to the shared decoder once drivers/registers.h lands.
-double raw_of(const RegisterSpec& spec, const std::vector<std::uint16_t>& r) {
-  const bool low_first = spec.order == modbus::WordOrder::low_first;
-  std::uint64_t v = 0;
-  const std::size_t n = spec.word_count();
-  for (std::size_t i = 0; i < n; ++i) v = (v << 16) | r[low_first ? n - 1 - i : i];
-  switch (spec.type) {
-    case ValueType::u16:
-    case ValueType::u32:
-    case ValueType::u64: return static_cast<double>(v);
-    case ValueType::s16: return static_cast<std::int16_t>(v);
-    case ValueType::s32: return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
-    case ValueType::s64: return static_cast<double>(static_cast<std::int64_t>(v));
-    case ValueType::f32: {
-      const auto bits = static_cast<std::uint32_t>(v);
-      float f;
-      std::memcpy(&f, &bits, sizeof f);
-      return f;
-    }
-  }
-  return 0;
-}
-
-// Registers for `raw` in `spec`'s layout; empty when it does not fit the type.
-std::vector<std::uint16_t> words_of(const RegisterSpec& spec, double raw) {
-  std::uint64_t v = 0;
-  const auto fits = [&](double lo, double hi) { return raw >= lo && raw <= hi; };
-  switch (spec.type) {
-    case ValueType::u16: if (!fits(0, 65535)) return {}; v = static_cast<std::uint64_t>(raw); break;
-    case ValueType::s16: if (!fits(-32768, 32767)) return {}; v = static_cast<std::uint16_t>(static_cast<std::int16_t>(raw)); break;
-    case ValueType::u32: if (!fits(0, 4294967295.0)) return {}; v = static_cast<std::uint64_t>(raw); break;
-    case ValueType::s32: if (!fits(-2147483648.0, 2147483647.0)) return {}; v = static_cast<std::uint32_t>(static_cast<std::int32_t>(raw)); break;
-    case ValueType::u64: if (!fits(0, 9.0e18)) return {}; v = static_cast<std::uint64_t>(raw); break;
-    case ValueType::s64: if (!fits(-9.0e18, 9.0e18)) return {}; v = static_cast<std::uint64_t>(static_cast<std::int64_t>(raw)); break;
-    case ValueType::f32: {
-      const auto f = static_cast<float>(raw);
-      std::uint32_t bits;
-      std::memcpy(&bits, &f, sizeof bits);
-      v = bits;
-      break;
-    }
-  }
-  const std::size_t n = spec.word_count();
-  std::vector<std::uint16_t> out(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto w = static_cast<std::uint16_t>(v >> (16 * (n - 1 - i)));  // high word first
-    out[spec.order == modbus::WordOrder::low_first ? n - 1 - i : i] = w;
-  }
-  return out;
-}
 }  // namespace
 
 std::string check_generic_table(const ChargerSettings& s) {
@@ -128,17 +77,23 @@ std::optional<double>* GenericCharger::slot(const std::string& key) {
 void GenericCharger::decode(const modbus::Request& rq, const std::vector<std::uint16_t>& r) {
   auto it = settings_.generic.find(rq.tag);
   if (it == settings_.generic.end()) return;
-  const double raw = raw_of(it->second, r);
+  const auto value = drivers::decode(it->second, r);
+  if (!value || is_not_available_marker(it->second, r)) {
+    clear(rq);  // a NaN or a "not available" marker is no reading
+    return;
+  }
   if (rq.tag == "status") {
+    const double raw = *value / it->second.scale;
     raw_status_ = raw;
-    auto m = settings_.generic_status.find(static_cast<std::int64_t>(raw));
+    const auto key = static_cast<std::int64_t>(std::llround(raw));
+    auto m = settings_.generic_status.find(key);
     state_.iec = m == settings_.generic_status.end() ? IecState::unknown : m->second;
-    state_.vendor_state = "status " + std::to_string(static_cast<std::int64_t>(raw));
+    state_.vendor_state = "status " + std::to_string(key);
     state_.charging = state_.iec == IecState::C || state_.iec == IecState::D;
     if (state_.iec == IecState::unknown) state_.charging.reset();
     return;
   }
-  if (auto* s = slot(rq.tag)) *s = raw * it->second.scale;
+  if (auto* s = slot(rq.tag)) *s = *value;
 }
 
 void GenericCharger::clear(const modbus::Request& rq) {
@@ -161,12 +116,13 @@ CommandResult GenericCharger::write_value(const std::string& key, double si_valu
     r.values = {static_cast<std::uint16_t>(si_value != 0 ? 1 : 0)};
     return {{r}, {}};
   }
-  double raw = si_value / spec.scale;
-  // Integers: round toward zero so the charger is never told more than asked.
-  if (spec.type != ValueType::f32) raw = std::trunc(raw + (raw >= 0 ? 1e-9 : -1e-9));
-  auto words = words_of(spec, raw);
-  if (words.empty()) return CommandResult::fail("generic charger: " + key + " value does not fit its register type");
-  return {{write(spec.address, std::move(words), tag)}, {}};
+  double value = si_value;
+  // Integers: round toward zero (the shared encoder rounds to nearest) so the charger is
+  // never told more than asked.
+  if (spec.type != ValueType::f32) value = std::trunc(si_value / spec.scale + 1e-9) * spec.scale;
+  auto words = encode(spec, value);
+  if (!words) return CommandResult::fail("generic charger: " + key + " value does not fit its register type");
+  return {{write(spec.address, std::move(*words), tag)}, {}};
 }
 
 CommandResult GenericCharger::set_current(double amps) {
