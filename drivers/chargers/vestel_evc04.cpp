@@ -18,7 +18,7 @@ constexpr std::uint16_t phase_selection = 405;                         // FC3/FC
 constexpr std::uint16_t live = 1000, live_len = 38;                    // FC4 1000..1037
 constexpr std::uint16_t limits = 1100, limits_len = 7;                 // FC4 1100..1106
 constexpr std::uint16_t session = 1502, session_len = 8;               // FC4 1502..1509
-constexpr std::uint16_t failsafe = 2000, failsafe_len = 3;             // FC3 2000..2002
+constexpr std::uint16_t failsafe = 2000, failsafe_timeout = 2002;      // FC3, read one by one
 constexpr std::uint16_t set_current = 5004, alive = 6000;              // FC6
 }  // namespace reg
 
@@ -57,7 +57,9 @@ std::vector<modbus::Request> VestelEvc04::poll(PollLevel level) const {
   out.push_back(read(Function::read_input, reg::limits, reg::limits_len, Priority::telemetry, "limits"));
   out.push_back(read(Function::read_input, reg::session, reg::session_len, Priority::telemetry, "session"));
   out.push_back(read(Function::read_input, reg::phases, 1, Priority::telemetry, "phases"));
-  out.push_back(read(Function::read_holding, reg::failsafe, reg::failsafe_len, Priority::telemetry, "failsafe"));
+  // Separate reads: 2001 is not a register, and a block across the gap may be refused.
+  out.push_back(read(Function::read_holding, reg::failsafe, 1, Priority::telemetry, "failsafe current"));
+  out.push_back(read(Function::read_holding, reg::failsafe_timeout, 1, Priority::telemetry, "failsafe timeout"));
   out.push_back(read(Function::read_input, reg::serial, reg::serial_len, Priority::telemetry, "serial"));
   return out;
 }
@@ -90,9 +92,10 @@ void VestelEvc04::decode(const modbus::Request& rq, const std::vector<std::uint1
     d.session_duration_s = u32_of(r[6], r[7], false);
   } else if (rq.tag == "phases") {
     d.three_phase_unit = r[0] == 1;
-  } else if (rq.tag == "failsafe") {
+  } else if (rq.tag == "failsafe current") {
     d.failsafe_current = r[0];
-    d.failsafe_timeout_s = r[2];
+  } else if (rq.tag == "failsafe timeout") {
+    d.failsafe_timeout_s = r[0];
   } else if (rq.tag == "serial") {
     state_.info["serial"] = string_of(r);
   }
@@ -154,8 +157,9 @@ void VestelEvc04::clear(const modbus::Request& rq) {
     d.session_duration_s.reset();
   } else if (rq.tag == "phases") {
     d.three_phase_unit.reset();
-  } else if (rq.tag == "failsafe") {
+  } else if (rq.tag == "failsafe current") {
     d.failsafe_current.reset();
+  } else if (rq.tag == "failsafe timeout") {
     d.failsafe_timeout_s.reset();
   }
 }
@@ -200,7 +204,7 @@ CommandResult VestelEvc04::program_watchdog(double timeout_s, double failsafe_a)
                                ", not " + chargers::format_amps(failsafe_a));
   const auto f = static_cast<std::uint16_t>(std::floor(failsafe_a));
   const auto t = static_cast<std::uint16_t>(std::floor(timeout_s));
-  return {{write(reg::failsafe, {f}, "failsafe current"), write(reg::failsafe + 2, {t}, "failsafe timeout")}, {}};
+  return {{write(reg::failsafe, {f}, "failsafe current"), write(reg::failsafe_timeout, {t}, "failsafe timeout")}, {}};
 }
 
 CommandResult VestelEvc04::keep_alive() { return {{write(reg::alive, {1}, "alive")}, {}}; }
