@@ -21,6 +21,7 @@ Pdu exception_pdu(std::uint8_t function, std::uint8_t code) {
 Pdu SimDevice::serve(const Pdu& request, double now) {
   if (request.empty()) return exception_pdu(0, ex_illegal_function);
   const std::uint8_t fc = request[0];
+  if (!supports(fc)) return exception_pdu(fc, ex_illegal_function);
   switch (fc) {
     case 3:
     case 4: {

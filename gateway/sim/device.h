@@ -43,6 +43,11 @@ class SimDevice {
                              double now) = 0;
 
  protected:
+  // Function codes the device knows; others are answered with exception 1.
+  virtual bool supports(std::uint8_t function) const {
+    (void)function;
+    return true;
+  }
   // A request the device accepted (read or write); watchdogs are fed here.
   virtual void on_valid_request(bool is_write, double now) {
     (void)is_write;

@@ -27,7 +27,7 @@ class KebaP30 final : public SimCharger {
   }
 
   std::uint8_t write(std::uint16_t address, const std::vector<std::uint16_t>& values, double) override {
-    if (values.size() != 1) return ex_illegal_function;  // FC16 is not supported
+    if (values.size() != 1) return ex_illegal_value;
     const std::uint16_t v = values[0];
     switch (address) {
       case 5004:
@@ -67,6 +67,7 @@ class KebaP30 final : public SimCharger {
   }
 
  protected:
+  bool supports(std::uint8_t function) const override { return function == 3 || function == 6; }
   // The manual's keep-alive is a write (evcc re-writes the failsafe timeout); reads do not count.
   void on_valid_request(bool is_write, double now) override {
     if (is_write) last_write_ = now;

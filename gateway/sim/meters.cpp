@@ -105,10 +105,13 @@ class P1Dongle final : public SimMeter {
   }
 
   std::uint8_t write(std::uint16_t address, const std::vector<std::uint16_t>& values, double) override {
-    if (values.size() != 1) return ex_illegal_function;  // FC06 only
+    if (values.size() != 1) return ex_illegal_value;
     if (address != 0 && address != 2 && address != 4 && address != 6) return ex_illegal_address;
     return 0;  // configuration accepted; the simulated line does not change
   }
+
+ protected:
+  bool supports(std::uint8_t function) const override { return function == 3 || function == 6; }
 
  private:
   Words registers() const {
