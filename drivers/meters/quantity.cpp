@@ -35,7 +35,7 @@ std::optional<Quantity> quantity_from_string(std::string_view name) {
   return std::nullopt;
 }
 
-MeterReading derive_reading(const Samples& s, bool inverted) {
+MeterReading derive_reading(const Samples& s, bool inverted, bool coarse_current) {
   MeterReading r;
   for (int p = 0; p < 3; ++p) {
     r.voltage[p] = at(s, phase_q(Quantity::voltage_l1, p));
@@ -60,6 +60,10 @@ MeterReading derive_reading(const Samples& s, bool inverted) {
     const std::optional<Sample>& direction = r.power[p] ? r.power[p] : r.power_total;
     if (measured) {
       Sample c{std::abs(measured->value), measured->at};
+      if (coarse_current && r.power[p] && r.voltage[p] && r.voltage[p]->value > 1.0) {
+        c.value = std::max(c.value, std::abs(r.power[p]->value) / r.voltage[p]->value);
+        c.at = std::min({c.at, r.power[p]->at, r.voltage[p]->at});
+      }
       if (direction) {
         if (direction->value < 0) c.value = -c.value;
         c.at = std::min(c.at, direction->at);

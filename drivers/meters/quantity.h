@@ -49,7 +49,10 @@ inline const std::optional<Sample>& at(const Samples& s, Quantity q) { return s[
 //  - current: |I| with the sign of the phase's net power (of the total net power when the
 //    phase power is unknown); when the meter reports no current, P / U of the phase;
 //  - inverted: currents and powers negated, import and export energy swapped.
+//  - coarse_current (P1 meters report whole amperes): the magnitude is the larger of |I|
+//    and |P| / U, so that rounding never makes a phase look less loaded than its power says;
+//    P / U alone would under-read reactive loads, |I| alone is up to 1 A short.
 // A derived value carries the oldest timestamp of what it was made from.
-MeterReading derive_reading(const Samples& samples, bool inverted);
+MeterReading derive_reading(const Samples& samples, bool inverted, bool coarse_current = false);
 
 }  // namespace ampgate::drivers
