@@ -77,9 +77,9 @@ bool is_not_available_marker(const RegisterSpec& spec, std::span<const std::uint
   return is_signed(spec.type) ? raw == (all_ones >> 1) : raw == all_ones;
 }
 
-std::optional<std::vector<std::uint16_t>> encode(const RegisterSpec& spec, double si_value) {
-  if (!std::isfinite(si_value) || spec.scale == 0.0) return std::nullopt;
-  const double raw = si_value / spec.scale;
+std::optional<std::vector<std::uint16_t>> encode(const RegisterSpec& spec, double value) {
+  if (!std::isfinite(value) || spec.scale == 0.0) return std::nullopt;
+  const double raw = value / spec.scale;
   const std::uint16_t n = spec.word_count();
   if (spec.type == ValueType::f32) {
     const double max = std::numeric_limits<float>::max();

@@ -33,10 +33,10 @@ std::optional<double> decode_in_block(const modbus::RegisterSpec& spec, std::uin
 // the largest positive value for signed ones (ABB EQ meters, the Smart-stuff P1 dongle).
 bool is_not_available_marker(const modbus::RegisterSpec& spec, std::span<const std::uint16_t> words);
 
-// The words to write so that the device sees `si_value` (raw = si_value / scale, rounded
+// The words to write so that the device sees `value` (raw = value / scale, rounded
 // to the nearest integer for integer types). nullopt when the value is not finite or does
 // not fit the type.
-std::optional<std::vector<std::uint16_t>> encode(const modbus::RegisterSpec& spec, double si_value);
+std::optional<std::vector<std::uint16_t>> encode(const modbus::RegisterSpec& spec, double value);
 
 const char* to_string(modbus::ValueType type);    // "u16", "f32", ...
 const char* to_string(modbus::WordOrder order);   // "high_first", "low_first"
