@@ -37,15 +37,24 @@ Pass run_pass(const SiteSnapshot& site, const Model& model, const std::vector<Ch
   const bool mixed = site.policy.phase_mode == PhaseMode::mixed;
   const bool by_priority = site.policy.sharing == Sharing::priority;
   // Rank: (mixed: 3-phase first), (priority: higher first), earlier session first.
-  std::sort(pass.order.begin(), pass.order.end(), [&](int a, int b) {
-    const auto& ca = site.chargers[a];
-    const auto& cb = site.chargers[b];
-    const int ta = mixed && pass.loads[a].k != 3, tb = mixed && pass.loads[b].k != 3;
-    if (ta != tb) return ta < tb;
-    if (by_priority && ca.priority != cb.priority) return ca.priority > cb.priority;
-    if (ca.session_start != cb.session_start) return ca.session_start < cb.session_start;
-    return a < b;
-  });
+  struct Key {
+    int tier, priority;
+    Seconds start;
+    int j;
+    bool operator<(const Key& o) const {
+      if (tier != o.tier) return tier < o.tier;
+      if (priority != o.priority) return priority > o.priority;
+      if (start != o.start) return start < o.start;
+      return j < o.j;
+    }
+  };
+  std::vector<Key> keys;
+  keys.reserve(pass.order.size());
+  for (int j : pass.order)
+    keys.push_back({mixed && pass.loads[j].k != 3, by_priority ? site.chargers[j].priority : 0,
+                    site.chargers[j].session_start, j});
+  std::sort(keys.begin(), keys.end());
+  for (std::size_t i = 0; i < keys.size(); ++i) pass.order[i] = keys[i].j;
   pass.demands = decide_modes(site, model, pass.loads, pass.order, in, pass.memory, now);
   pass.shared = share(site, model.grid, model.chargers, pass.loads, pass.demands, pass.order, grace);
   return pass;
@@ -93,7 +102,10 @@ PerPhase draw_of(const ChargerSnapshot& c, const Setpoint& s) {
 Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now) {
   Allocation out;
   const std::size_t n = site.chargers.size();
-  Model model = build_model(site, memory, now);
+  // One slot per charger in the memory (created empty for a new charger).
+  std::vector<ChargerMemory*> slots(n);
+  for (std::size_t j = 0; j < n; ++j) slots[j] = &memory.chargers[site.chargers[j].id];
+  Model model = build_model(site, slots, now);
   if (!model.error.empty()) {
     out.error = model.error;
     for (const auto& c : site.chargers)
@@ -102,8 +114,7 @@ Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now)
     return out;
   }
   std::vector<ChargerMemory> in(n);
-  for (std::size_t j = 0; j < n; ++j)
-    if (auto it = memory.chargers.find(site.chargers[j].id); it != memory.chargers.end()) in[j] = it->second;
+  for (std::size_t j = 0; j < n; ++j) in[j] = *slots[j];
 
   const bool grace = sum_grace_active(site, memory, now);
   const std::vector<int> phases_before = [&] {
@@ -119,7 +130,7 @@ Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now)
     auto& m = pass.memory[j];
     m.phases = model.chargers[j].phases;
     if (m.phases != phases_before[j]) m.phases_since = now;
-    memory.chargers[site.chargers[j].id] = m;
+    *slots[j] = m;
   }
   if (pass.shared.sum_pause_pending) {
     if (!memory.sum_over_since) memory.sum_over_since = now;

@@ -67,7 +67,7 @@ struct Model {
   Reason surplus_missing;         // why surplus is unknown
   std::string error;
 };
-Model build_model(const SiteSnapshot& site, const PolicyMemory& memory, Seconds now);
+Model build_model(const SiteSnapshot& site, const std::vector<ChargerMemory*>& memory, Seconds now);
 Load load_of(const ChargerSnapshot& c, const ChargerFacts& f);
 
 // What the charger's mode asks of the fuse sharing.

@@ -75,7 +75,7 @@ Load load_of(const ChargerSnapshot& c, const ChargerFacts& f) {
   return f.single_phase ? load_on_phase(*f.single_phase) : load_on_phases(c.phase_map, f.phases);
 }
 
-Model build_model(const SiteSnapshot& site, const PolicyMemory& memory, Seconds now) {
+Model build_model(const SiteSnapshot& site, const std::vector<ChargerMemory*>& memory, Seconds now) {
   Model m;
   const auto& pol = site.policy;
   auto& g = m.grid;
@@ -130,8 +130,7 @@ Model build_model(const SiteSnapshot& site, const PolicyMemory& memory, Seconds 
             : c.mode == Mode::off               ? Class::off
                                                 : Class::active;
     pick_cap(f, c);
-    auto mem = memory.chargers.find(c.id);
-    f.phases = initial_phases(c, mem == memory.chargers.end() ? nullptr : &mem->second, pol.phase_mode);
+    f.phases = initial_phases(c, memory[j], pol.phase_mode);
     read_draw(f, c, pol, now);
     f.switchable = c.wired_phases == 3 && c.can_switch_phases && pol.phase_mode != PhaseMode::one &&
                    !f.single_phase;
