@@ -29,9 +29,9 @@ struct Event {
 };
 
 struct EventQuery {
-  std::optional<TimePoint> from;  // at >= from
-  std::optional<TimePoint> to;    // at < to
-  std::optional<std::string> source;
+  std::optional<TimePoint> from{};  // at >= from
+  std::optional<TimePoint> to{};    // at < to
+  std::optional<std::string> source{};
   Severity min_severity = Severity::debug;
   int limit = 1000;               // newest first
 };

@@ -33,11 +33,11 @@ struct MetricRow {
 };
 
 struct MetricQuery {
-  std::optional<TimePoint> from;  // minute >= from
-  std::optional<TimePoint> to;    // minute < to
-  std::optional<std::string> kind;
-  std::optional<std::string> source;
-  std::optional<std::string> quantity;
+  std::optional<TimePoint> from{};  // minute >= from
+  std::optional<TimePoint> to{};    // minute < to
+  std::optional<std::string> kind{};
+  std::optional<std::string> source{};
+  std::optional<std::string> quantity{};
 };
 
 inline constexpr std::chrono::hours default_metric_retention{24 * 30};

@@ -72,9 +72,9 @@ struct ResumeResult {
 };
 
 struct SessionQuery {
-  std::optional<TimePoint> from;     // started >= from
-  std::optional<TimePoint> to;       // started < to
-  std::optional<std::string> charger;
+  std::optional<TimePoint> from{};     // started >= from
+  std::optional<TimePoint> to{};       // started < to
+  std::optional<std::string> charger{};
 };
 
 class SessionStore {

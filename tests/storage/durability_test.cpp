@@ -157,7 +157,9 @@ TEST(Durability, KillNineAtRandomMomentsLosesAndDuplicatesNoSession) {
       ASSERT_TRUE(s) << "session " << id << " was reported started but is missing";
       EXPECT_EQ(s->charger, who.first);
       EXPECT_EQ(to_unix_ms(s->started), who.second);
-      if (ended.count(id)) EXPECT_TRUE(s->ended) << "session " << id << " was reported ended";
+      if (ended.count(id)) {
+        EXPECT_TRUE(s->ended) << "session " << id << " was reported ended";
+      }
     }
     EXPECT_EQ(db.query_int("SELECT count(*) FROM (SELECT 1 FROM sessions GROUP BY charger, started"
                            " HAVING count(*) > 1)"),

@@ -170,7 +170,9 @@ TEST_F(Sessions, ProgressAllWritesEveryOneOrNone) {
 TEST_F(Sessions, ListFiltersByStartAndCharger) {
   for (int i = 0; i < 4; ++i) {
     auto s = store.start({i % 2 ? "b" : "a", t0 + std::chrono::hours{i}, 0.0, 3, "fast", std::nullopt});
-    store.end(s.id, s.started + 30min, StopReason::unplugged);
+    SessionProgress p;
+    p.at = s.started + 30min;
+    store.end(s.id, p, StopReason::unplugged);
   }
   EXPECT_EQ(store.list({}).size(), 4u);
   EXPECT_EQ(store.list({.from = t0 + 1h}).size(), 3u);
