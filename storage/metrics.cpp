@@ -69,6 +69,13 @@ void MetricAccumulator::sample(const MetricKey& key, double value, TimePoint at)
   ++b.samples;
 }
 
+void MetricAccumulator::sample_phases(const std::string& kind, const std::string& source, const std::string& quantity,
+                                      const std::array<std::optional<double>, 3>& values, TimePoint at) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i]) sample({kind, source, quantity, metric::phase_names[i]}, *values[i], at);
+  }
+}
+
 int MetricAccumulator::flush_before(std::optional<std::int64_t> minute_ms) {
   std::vector<MetricRow> rows;
   auto it = buckets_.begin();

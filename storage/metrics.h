@@ -1,6 +1,7 @@
 #pragma once
 // Metrics: per-minute averages (and maxima) of currents per circuit phase (mains included)
 // and per charger (setpoint, actual), kept for a retention period and pruned.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -23,6 +24,16 @@ struct MetricKey {
   std::string phase;
   auto operator<=>(const MetricKey&) const = default;
 };
+
+// The names the daemon uses, so charts and queries agree on them.
+namespace metric {
+inline constexpr const char* circuit = "circuit";  // kind; the mains is the circuit "mains"
+inline constexpr const char* charger = "charger";  // kind
+inline constexpr const char* current = "current";  // circuit current per phase, A
+inline constexpr const char* setpoint = "setpoint";  // charger setpoint, A
+inline constexpr const char* actual = "actual";    // charger measured current per phase, A
+inline constexpr const char* phase_names[3] = {"L1", "L2", "L3"};
+}  // namespace metric
 
 struct MetricRow {
   MetricKey key;
@@ -74,6 +85,9 @@ class MetricAccumulator {
   explicit MetricAccumulator(MetricStore& store) : store_(store) {}
 
   void sample(const MetricKey& key, double value, TimePoint at);
+  // One value per phase L1..L3; phases without a fresh value (nullopt) are skipped.
+  void sample_phases(const std::string& kind, const std::string& source, const std::string& quantity,
+                     const std::array<std::optional<double>, 3>& values, TimePoint at);
   // Writes every minute that ended before `now`; call once per control period.
   // Returns the number of rows written.
   int flush_completed(TimePoint now);

@@ -112,3 +112,15 @@ TEST_F(Metrics, PruningRunsAtFirstCallThenHourly) {
   writer.flush_all();
   EXPECT_EQ(short_lived.prune_if_due(day_end - 3h), 1);
 }
+
+TEST_F(Metrics, PhaseSamplesSkipThePhasesWithoutAValue) {
+  acc.sample_phases(metric::circuit, "garage", metric::current, {12.0, std::nullopt, 9.5}, t0);
+  acc.sample_phases(metric::circuit, "garage", metric::current, {14.0, std::nullopt, 9.5}, t0 + 1s);
+  acc.flush_all();
+  auto rows = store.list({.source = "garage"});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].key.phase, "L1");
+  EXPECT_DOUBLE_EQ(rows[0].avg, 13.0);
+  EXPECT_EQ(rows[1].key.phase, "L3");
+  EXPECT_EQ(rows[1].samples, 2);
+}

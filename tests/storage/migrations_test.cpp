@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "storage/database.h"
+#include "storage/storage.h"
 #include "storage/sessions.h"
 #include "tests/storage/temp_dir.h"
 
@@ -136,4 +137,14 @@ TEST(Migrations, FileThatIsNotADatabaseIsNamedInTheError) {
     EXPECT_THAT(e.what(), HasSubstr(dir.file("notes.txt")));
     EXPECT_THAT(e.what(), HasSubstr("not a database"));
   }
+}
+
+TEST(StorageHandle, OpensMigratesAndSharesOneConnectionWithTheStores) {
+  TempDir dir;
+  ampgate::storage::Storage st(dir.file("gw.db"), std::chrono::hours{24 * 7});
+  EXPECT_EQ(st.db().query_int("PRAGMA user_version"), latest_schema_version());
+  EXPECT_EQ(st.metrics().retention(), std::chrono::hours{24 * 7});
+  st.sessions().start({"garage", TimePoint{}, std::nullopt, 1, "fast", std::nullopt});
+  st.events().add({0, TimePoint{}, Severity::info, "config", "config loaded", {}});
+  EXPECT_EQ(st.db().query_int("SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM events)"), 2);
 }
