@@ -157,3 +157,24 @@ TEST_F(SessionsVerb, MissingDatabaseIsAOneLineErrorAndCreatesNothing) {
   EXPECT_EQ(r.err, "ampgate sessions: " + missing + ": no such database file\n");
   EXPECT_FALSE(std::filesystem::exists(missing));
 }
+
+TEST_F(SessionsVerb, ReadsWhileTheGatewayIsWritingAndShowsOnlyCommittedSessions) {
+  auto gateway = open_database(db_path);
+  Transaction in_flight(gateway);  // the daemon in the middle of a write
+  SessionStore(gateway).start({"garage", day(7, 9), 0.0, 3, "fast", std::nullopt});
+  auto r = run({"--db", db_path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, testing::ContainsRegex("all +4 +"));
+  EXPECT_THAT(r.out, Not(HasSubstr("2024-03-07")));
+}
+
+TEST_F(SessionsVerb, DatabaseFromANewerReleaseIsRefused) {
+  {
+    Database db(db_path, Database::Access::read_write_existing);
+    db.exec("PRAGMA user_version = 99");
+  }
+  auto r = run({"--db", db_path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(db_path + ": database schema version 99 is newer"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
