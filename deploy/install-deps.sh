@@ -9,7 +9,7 @@ packages=(
   libmodbus-dev libasio-dev libsqlite3-dev sqlite3 libcpp-httplib-dev
   nlohmann-json3-dev libyaml-cpp-dev libsystemd-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  socat mbpoll wrk file dpkg-dev systemd
+  socat mbpoll wrk file dpkg-dev systemd procps
 )
 # The web page's browser test drives Debian's Chromium through playwright-core (npm).
 if [[ "${1:-}" != "--no-browser" ]]; then

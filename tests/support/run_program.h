@@ -15,3 +15,8 @@ struct ProgramResult {
 ProgramResult run_program(const std::string& program, const std::vector<std::string>& args);
 
 }  // namespace ampgate::test
+
+namespace ampgate::test {
+// Runs a command line with /bin/sh -c.
+inline ProgramResult run_shell(const std::string& command) { return run_program("/bin/sh", {"-c", command}); }
+}  // namespace ampgate::test
