@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gateway/cli/verb.h"
+#include "gateway/config_load.h"
 #include "storage/database.h"
 #include "storage/sessions.h"
 
@@ -18,10 +19,11 @@ namespace {
 using storage::Session;
 
 constexpr const char* usage_text =
-    "sessions --db PATH [--from DATE] [--to DATE] [--charger ID] [--csv]";
+    "sessions (--db PATH | --config SITE.yaml) [--from DATE] [--to DATE] [--charger ID] [--csv]";
 
 struct Options {
   std::string db;
+  std::string config;  // the site file, whose storage.database names the database
   storage::SessionQuery query;
   bool csv = false;
 };
@@ -57,12 +59,16 @@ std::optional<std::string> parse(const Args& args, Options& o) {
       o.csv = true;
       continue;
     }
-    if (a != "--db" && a != "--from" && a != "--to" && a != "--charger") return "unknown argument '" + a + "'";
+    if (a != "--db" && a != "--config" && a != "--from" && a != "--to" && a != "--charger") {
+      return "unknown argument '" + a + "'";
+    }
     if (i + 1 >= args.size()) return a + " needs a value";
     const auto& value = args[++i];
     std::string error;
     if (a == "--db") {
       o.db = value;
+    } else if (a == "--config") {
+      o.config = value;
     } else if (a == "--charger") {
       o.query.charger = value;
     } else if (a == "--from") {
@@ -71,7 +77,7 @@ std::optional<std::string> parse(const Args& args, Options& o) {
       if (!(o.query.to = parse_bound(a, value, true, error))) return error;
     }
   }
-  if (o.db.empty()) return "--db PATH is required";
+  if (o.db.empty() == o.config.empty()) return "give either --db PATH or --config SITE.yaml";
   if (o.query.from && o.query.to && *o.query.from >= *o.query.to) return "--from is not before --to";
   return std::nullopt;
 }
@@ -157,6 +163,14 @@ int run(const Args& args) {
   }
   Options o;
   if (auto error = parse(args, o)) return usage_error(*error);
+  if (!o.config.empty()) {
+    const auto loaded = config::load_site_file(o.config);
+    if (!loaded.site) {
+      for (const auto& p : loaded.problems) std::cerr << p.format() << "\n";
+      return exit_usage;  // an invalid configuration, as for `ampgate check`
+    }
+    o.db = loaded.site->storage.database;
+  }
   try {
     auto db = storage::open_database(o.db, {.create = false});
     const auto sessions = storage::SessionStore(db).list(o.query);

@@ -13,7 +13,7 @@
 
 #include "storage/database.h"
 #include "storage/sessions.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ampgate::storage;
 using namespace std::chrono_literals;
@@ -122,7 +122,7 @@ Reported run_and_kill(const std::string& path, int kill_after) {
 
 TEST(Durability, KillNineAtRandomMomentsLosesAndDuplicatesNoSession) {
   TempDir dir;
-  const auto path = dir.file("gw.db");
+  const auto path = (dir.path() / "gw.db").string();
   const auto seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);

@@ -4,7 +4,7 @@
 
 #include "storage/database.h"
 #include "storage/events.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ampgate::storage;
 using namespace std::chrono_literals;
@@ -15,7 +15,7 @@ const TimePoint t0 = from_unix_ms(1'709'647'200'000);
 
 struct Events : testing::Test {
   TempDir dir;
-  Database db = open_database(dir.file("gw.db"));
+  Database db = open_database((dir.path() / "gw.db").string());
   EventStore store{db};
 };
 }  // namespace

@@ -3,7 +3,7 @@
 
 #include "storage/database.h"
 #include "storage/metrics.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ampgate::storage;
 using namespace std::chrono_literals;
@@ -17,7 +17,7 @@ const MetricKey garage_setpoint{"charger", "garage", "setpoint", ""};
 
 struct Metrics : testing::Test {
   TempDir dir;
-  Database db = open_database(dir.file("gw.db"));
+  Database db = open_database((dir.path() / "gw.db").string());
   MetricStore store{db};
   MetricAccumulator acc{store};
 };

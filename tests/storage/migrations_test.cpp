@@ -8,7 +8,7 @@
 #include "storage/database.h"
 #include "storage/storage.h"
 #include "storage/sessions.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ampgate::storage;
 using ampgate::test::TempDir;
@@ -27,7 +27,7 @@ std::vector<std::string> tables(Database& db) {
 
 TEST(Migrations, NewDatabaseGetsTheWholeSchemaInWalMode) {
   TempDir dir;
-  auto db = open_database(dir.file("a.db"));
+  auto db = open_database((dir.path() / "a.db").string());
   EXPECT_EQ(db.query_int("PRAGMA user_version"), latest_schema_version());
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(db.query_int("PRAGMA synchronous"), 2);  // FULL
@@ -38,8 +38,8 @@ TEST(Migrations, NewDatabaseGetsTheWholeSchemaInWalMode) {
 
 TEST(Migrations, ReopeningIsANoOp) {
   TempDir dir;
-  { auto db = open_database(dir.file("a.db")); SessionStore(db).start({"c1", TimePoint{}, 100.0, 3, "fast", {}}); }
-  auto db = open_database(dir.file("a.db"));
+  { auto db = open_database((dir.path() / "a.db").string()); SessionStore(db).start({"c1", TimePoint{}, 100.0, 3, "fast", {}}); }
+  auto db = open_database((dir.path() / "a.db").string());
   EXPECT_EQ(db.query_int("PRAGMA user_version"), latest_schema_version());
   EXPECT_EQ(SessionStore(db).open_sessions().size(), 1u);
 }
@@ -55,7 +55,7 @@ TEST(Migrations, EveryOlderVersionUpgradesKeepingItsData) {
   for (int old = 0; old < latest_schema_version(); ++old) {
     SCOPED_TRACE("from version " + std::to_string(old));
     TempDir dir;
-    const auto path = dir.file("old.db");
+    const auto path = (dir.path() / "old.db").string();
     {
       Database db(path, Database::Access::read_write_create);
       migrate(db, migrations().first(static_cast<size_t>(old)));
@@ -79,7 +79,7 @@ TEST(Migrations, EveryOlderVersionUpgradesKeepingItsData) {
 
 TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
   TempDir dir;
-  const auto path = dir.file("future.db");
+  const auto path = (dir.path() / "future.db").string();
   const int newer = latest_schema_version() + 1;
   {
     Database db(path, Database::Access::read_write_create);
@@ -100,7 +100,7 @@ TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
 
 TEST(Migrations, FailedStepRollsBackToThePreviousVersion) {
   TempDir dir;
-  Database db(dir.file("a.db"), Database::Access::read_write_create);
+  Database db((dir.path() / "a.db").string(), Database::Access::read_write_create);
   const Migration steps[] = {
       {1, "good", "CREATE TABLE a (x);"},
       {2, "half-bad", "CREATE TABLE b (x); CREATE TABLE a (y);"},  // second statement fails
@@ -109,7 +109,7 @@ TEST(Migrations, FailedStepRollsBackToThePreviousVersion) {
     migrate(db, steps);
     FAIL() << "broken migration succeeded";
   } catch (const StorageError& e) {
-    EXPECT_THAT(e.what(), HasSubstr(dir.file("a.db")));
+    EXPECT_THAT(e.what(), HasSubstr((dir.path() / "a.db").string()));
     EXPECT_THAT(e.what(), HasSubstr("migration to schema version 2, half-bad"));
   }
   EXPECT_EQ(db.query_int("PRAGMA user_version"), 1);
@@ -119,29 +119,29 @@ TEST(Migrations, FailedStepRollsBackToThePreviousVersion) {
 TEST(Migrations, MissingFileIsAnErrorWhenCreationIsOff) {
   TempDir dir;
   try {
-    open_database(dir.file("nope.db"), {.create = false});
+    open_database((dir.path() / "nope.db").string(), {.create = false});
     FAIL();
   } catch (const StorageError& e) {
-    EXPECT_THAT(e.what(), HasSubstr(dir.file("nope.db") + ": no such database file"));
+    EXPECT_THAT(e.what(), HasSubstr((dir.path() / "nope.db").string() + ": no such database file"));
   }
-  EXPECT_FALSE(std::filesystem::exists(dir.file("nope.db")));
+  EXPECT_FALSE(std::filesystem::exists((dir.path() / "nope.db").string()));
 }
 
 TEST(Migrations, FileThatIsNotADatabaseIsNamedInTheError) {
   TempDir dir;
-  std::ofstream(dir.file("notes.txt")) << "this is a text file, not SQLite, and it is long enough to have a header\n";
+  std::ofstream((dir.path() / "notes.txt").string()) << "this is a text file, not SQLite, and it is long enough to have a header\n";
   try {
-    open_database(dir.file("notes.txt"));
+    open_database((dir.path() / "notes.txt").string());
     FAIL();
   } catch (const StorageError& e) {
-    EXPECT_THAT(e.what(), HasSubstr(dir.file("notes.txt")));
+    EXPECT_THAT(e.what(), HasSubstr((dir.path() / "notes.txt").string()));
     EXPECT_THAT(e.what(), HasSubstr("not a database"));
   }
 }
 
 TEST(StorageHandle, OpensMigratesAndSharesOneConnectionWithTheStores) {
   TempDir dir;
-  ampgate::storage::Storage st(dir.file("gw.db"), std::chrono::hours{24 * 7});
+  ampgate::storage::Storage st((dir.path() / "gw.db").string(), std::chrono::hours{24 * 7});
   EXPECT_EQ(st.db().query_int("PRAGMA user_version"), latest_schema_version());
   EXPECT_EQ(st.metrics().retention(), std::chrono::hours{24 * 7});
   st.sessions().start({"garage", TimePoint{}, std::nullopt, 1, "fast", std::nullopt});

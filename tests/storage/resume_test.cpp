@@ -4,7 +4,7 @@
 
 #include "storage/database.h"
 #include "storage/sessions.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ampgate::storage;
 using namespace std::chrono_literals;
@@ -18,7 +18,7 @@ const TimePoint t0 = from_unix_ms(1'709'647'200'000);
 // (the database is simply closed without ending anything).
 struct Restart : testing::Test {
   TempDir dir;
-  std::string path = dir.file("gw.db");
+  std::string path = (dir.path() / "gw.db").string();
 
   void SetUp() override {
     auto db = open_database(path);

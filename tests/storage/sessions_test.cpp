@@ -4,7 +4,7 @@
 
 #include "storage/database.h"
 #include "storage/sessions.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ampgate::storage;
 using namespace std::chrono_literals;
@@ -18,7 +18,7 @@ const TimePoint t0 = from_unix_ms(1'709'647'200'000);  // 2024-03-05T14:00:00Z
 class Sessions : public testing::Test {
  protected:
   TempDir dir;
-  Database db = open_database(dir.file("gw.db"));
+  Database db = open_database((dir.path() / "gw.db").string());
   SessionStore store{db};
 
   SessionProgress at(std::chrono::seconds offset) {

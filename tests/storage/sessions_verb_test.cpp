@@ -2,11 +2,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "storage/database.h"
 #include "storage/sessions.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/run_program.h"
 
 using namespace ampgate::storage;
@@ -33,7 +34,7 @@ std::vector<std::string> lines(const std::string& text, const std::string& eol =
 
 struct SessionsVerb : testing::Test {
   TempDir dir;
-  std::string db_path = dir.file("site.db");
+  std::string db_path = (dir.path() / "site.db").string();
 
   void SetUp() override {
     auto db = open_database(db_path);
@@ -147,11 +148,11 @@ TEST_F(SessionsVerb, BadDateIsAUsageErrorNamingTheArgument) {
 
   r = run({"--from", "2024-03-05"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--db PATH is required"));
+  EXPECT_THAT(r.err, HasSubstr("give either --db PATH or --config SITE.yaml"));
 }
 
 TEST_F(SessionsVerb, MissingDatabaseIsAOneLineErrorAndCreatesNothing) {
-  const auto missing = dir.file("typo.db");
+  const auto missing = (dir.path() / "typo.db").string();
   auto r = run({"--db", missing});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "ampgate sessions: " + missing + ": no such database file\n");
@@ -177,4 +178,36 @@ TEST_F(SessionsVerb, DatabaseFromANewerReleaseIsRefused) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr(db_path + ": database schema version 99 is newer"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+namespace {
+// One of the project's example sites, pointed at this test's database.
+std::string write_site(const std::filesystem::path& dir, const std::string& db, const std::string& extra = "") {
+  std::ifstream example(AMPGATE_SOURCE_DIR "/examples/home-1phase-p1.yaml");
+  std::stringstream text;
+  text << example.rdbuf() << "\nstorage:\n  database: " << db << "\n" << extra;
+  const auto path = (dir / "site.yaml").string();
+  std::ofstream(path) << text.str();
+  return path;
+}
+}  // namespace
+
+TEST_F(SessionsVerb, ConfigNamesTheDatabase) {
+  const auto site = write_site(dir.path(), db_path);
+  auto r = run({"--config", site, "--charger", "garage"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, testing::ContainsRegex("all +2 +31\\.50"));
+}
+
+TEST_F(SessionsVerb, InvalidConfigIsReportedWithItsLocation) {
+  const auto site = write_site(dir.path(), db_path, "  retention_days: lots\n");
+  auto r = run({"--config", site});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(site + ":"));
+  EXPECT_THAT(r.err, HasSubstr("retention_days"));
+  EXPECT_EQ(r.out, "");
+
+  r = run({"--config", site, "--db", db_path});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("give either --db PATH or --config SITE.yaml"));
 }
