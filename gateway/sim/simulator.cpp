@@ -312,7 +312,12 @@ std::string Simulator::rewrite_site_yaml(const std::string& original_yaml) const
     for (auto bus : buses) {
       if (!bus["id"]) continue;
       const auto id = bus["id"].as<std::string>();
-      if (bus["rtu"] && impl_->rtu_by_bus.contains(id)) bus["rtu"]["port"] = rtu_path(id);
+      if (bus["rtu"] && impl_->rtu_by_bus.contains(id)) {
+        bus["rtu"]["port"] = rtu_path(id);
+        // A pty has no RS485 driver or RTS line: those ioctls would fail on it.
+        if (bus["rtu"]["rs485"]) bus["rtu"]["rs485"] = false;
+        if (bus["rtu"]["rts"]) bus["rtu"]["rts"] = false;
+      }
       if (bus["tcp"] && impl_->tcp_by_bus.contains(id)) {
         bus["tcp"]["host"] = "127.0.0.1";
         bus["tcp"]["port"] = tcp_port(id);
