@@ -283,6 +283,23 @@ std::optional<ChargerView> Simulator::charger(const std::string& charger_id) con
   return v;
 }
 
+nlohmann::json Simulator::state_json() const {
+  nlohmann::json chargers = nlohmann::json::object();
+  for (const auto& c : impl_->site.chargers) {
+    const auto v = charger(c.id);
+    if (!v) continue;
+    chargers[c.id] = {{"plugged", v->plugged},           {"charging", v->charging},
+                      {"watchdog_expired", v->watchdog_expired}, {"effective_limit", v->effective_limit},
+                      {"amps", v->amps},                 {"session_kwh", v->session_kwh},
+                      {"requests", v->requests}};
+  }
+  nlohmann::json circuits = nlohmann::json::object();
+  std::lock_guard lock(impl_->mutex);
+  for (std::size_t i = 0; i < impl_->model->circuits().size(); ++i)
+    circuits[impl_->model->circuits()[i]] = impl_->model->currents()[i];
+  return {{"time", impl_->clock_now()}, {"chargers", chargers}, {"circuits", circuits}};
+}
+
 std::optional<std::array<double, 3>> Simulator::circuit_current(const std::string& circuit_id) const {
   std::lock_guard lock(impl_->mutex);
   if (const auto* a = impl_->model->circuit_current(circuit_id)) return *a;
@@ -295,7 +312,12 @@ std::string Simulator::rewrite_site_yaml(const std::string& original_yaml) const
     for (auto bus : buses) {
       if (!bus["id"]) continue;
       const auto id = bus["id"].as<std::string>();
-      if (bus["rtu"] && impl_->rtu_by_bus.contains(id)) bus["rtu"]["port"] = rtu_path(id);
+      if (bus["rtu"] && impl_->rtu_by_bus.contains(id)) {
+        bus["rtu"]["port"] = rtu_path(id);
+        // A pty has no RS485 driver or RTS line: those ioctls would fail on it.
+        if (bus["rtu"]["rs485"]) bus["rtu"]["rs485"] = false;
+        if (bus["rtu"]["rts"]) bus["rtu"]["rts"] = false;
+      }
       if (bus["tcp"] && impl_->tcp_by_bus.contains(id)) {
         bus["tcp"]["host"] = "127.0.0.1";
         bus["tcp"]["port"] = tcp_port(id);

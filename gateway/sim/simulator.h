@@ -68,6 +68,8 @@ class Simulator {
   std::optional<std::uint16_t> read_register(const std::string& device_id, std::uint16_t address,
                                              bool input = false) const;
   std::optional<ChargerView> charger(const std::string& charger_id) const;
+  // Every charger's view and every circuit's current, for GET /state.
+  nlohmann::json state_json() const;
   // Current per site phase through a circuit ("mains" included), signed: import positive.
   std::optional<std::array<double, 3>> circuit_current(const std::string& circuit_id) const;
 

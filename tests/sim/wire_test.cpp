@@ -270,12 +270,13 @@ TEST_F(WireTest, FuseLogCountsTimeOverTheCircuitLimit) {
 TEST_F(WireTest, RewrittenSitePointsAtThePtyAndThePort) {
   start();
   const auto out = sim->rewrite_site_yaml(
-      "site: {name: x}\nbuses:\n  - id: rs485\n    rtu: {port: /dev/ttyUSB0, baud: 9600}\n"
+      "site: {name: x}\nbuses:\n  - id: rs485\n    rtu: {port: /dev/ttyUSB0, baud: 9600, rs485: true}\n"
       "  - id: lan\n    tcp: {host: 192.0.2.10, port: 502}\n");
   EXPECT_NE(out.find(sim->rtu_path("rs485")), std::string::npos);
   EXPECT_NE(out.find("127.0.0.1"), std::string::npos);
   EXPECT_NE(out.find(std::to_string(sim->tcp_port("lan"))), std::string::npos);
   EXPECT_EQ(out.find("ttyUSB0"), std::string::npos);
+  EXPECT_NE(out.find("rs485: false"), std::string::npos);  // a pty cannot switch RS485 mode
 }
 
 TEST(Simulator, RefusesSitesItCannotSimulate) {
