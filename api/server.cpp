@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -112,6 +114,12 @@ std::optional<std::string> Server::start() {
   const std::size_t threads = options_.worker_threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(max_body_bytes);
+  // Only SO_REUSEADDR (quick restarts): the library's default also sets SO_REUSEPORT, which
+  // would let a second gateway share the port silently instead of failing to start.
+  http_->set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http_->set_read_timeout(5, 0);
   http_->set_write_timeout(5, 0);
   {
@@ -132,6 +140,9 @@ std::optional<std::string> Server::start() {
            " (address in use or not on this machine; set api.listen / api.port)";
   }
   thread_ = std::thread([this] { http_->listen_after_bind(); });
+  // httplib's stop() does nothing until the listen loop has begun; wait for it so that a
+  // stop() right after start() cannot leave the loop running (and join() hanging).
+  for (int i = 0; i < 5000 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   log("api: listening on http://" + a.listen + ":" + std::to_string(port_));
   return std::nullopt;
 }
