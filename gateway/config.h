@@ -85,6 +85,11 @@ struct Meter {
   std::optional<CustomMeterTable> custom;  // when model == "custom"
   bool inverted = false;                  // fed from below: flip the sign of currents/powers
   MeterRole role = MeterRole::mains;
+  // Meters without a Modbus bus (models p1_serial, p1_tcp, homewizard_p1): where to reach
+  // them. `bus` is empty for these.
+  std::string serial_port;  // p1_serial: serial device, e.g. /dev/ttyUSB1
+  std::string host;         // p1_tcp, homewizard_p1
+  int tcp_port = 0;         // p1_tcp, homewizard_p1
   Location where;
 };
 

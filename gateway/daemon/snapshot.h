@@ -1,0 +1,22 @@
+#pragma once
+// Maps the site description plus what the devices reported onto the allocation core's
+// input (policies::SiteSnapshot). This is the only place the two vocabularies meet.
+#include <optional>
+
+#include "gateway/daemon/site_runtime.h"
+#include "policies/snapshot.h"
+
+namespace ampgate::gateway {
+
+// Seconds on the steady clock, the time base handed to policies::allocate.
+policies::Seconds to_policy_seconds(SteadyClock::time_point t);
+
+// The currents a meter reports now, per site phase, or nullopt when any phase the site has
+// is missing or older than `stale_after` (stale is not zero).
+std::optional<policies::Reading> meter_currents(const MeterRuntime& meter, int site_phases, SteadyClock::time_point now,
+                                                std::chrono::duration<double> stale_after);
+
+policies::SiteSnapshot build_snapshot(const SiteRuntime& runtime, SteadyClock::time_point now,
+                                      const std::optional<policies::ExternalLimit>& external);
+
+}  // namespace ampgate::gateway

@@ -1,0 +1,95 @@
+#pragma once
+// What happens on a simulated site over time: household load, solar, EVs arriving and
+// leaving, injected faults and bus timing. Loaded from a scenario YAML file
+// (docs/simulator.md documents every key) or built in code by tests.
+// All times are simulated seconds since the simulator started; currents are amperes.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ampgate::sim {
+
+// One point of a per-phase current profile.
+struct ProfilePoint {
+  double time = 0.0;
+  std::array<double, 3> amps{0.0, 0.0, 0.0};  // L1, L2, L3
+};
+
+enum class Interpolation : std::uint8_t { linear, step };
+
+// A current per phase over time. Before the first point the first value holds, after the
+// last point the last value holds; an empty profile is zero.
+struct Profile {
+  Interpolation interpolation = Interpolation::linear;
+  std::vector<ProfilePoint> points;
+
+  std::array<double, 3> at(double time) const;
+};
+
+struct Ev {
+  std::string charger;            // charger id in the site
+  double plug_in = 0.0;           // seconds
+  std::optional<double> plug_out; // none = stays plugged in
+  int phases = 3;                 // phases the car can draw: 1 or 3
+  double max_current = 16.0;      // the car's own limit
+  double energy_wanted = 1e9;     // kWh; the car stops drawing once it has this much
+};
+
+enum class FaultKind : std::uint8_t { silent, bad_crc, slow, exception };
+const char* to_string(FaultKind k);
+
+// A fault on one device (charger or meter id) during [from, to) simulated seconds.
+struct Fault {
+  std::string device;
+  FaultKind kind = FaultKind::silent;
+  double from = 0.0;
+  double to = 1e18;
+  double probability = 1.0;  // bad_crc: share of answers that get a bad CRC
+  int delay_ms = 0;          // slow: extra real-time delay before answering
+  int code = 4;              // exception: Modbus exception code to answer with
+
+  bool active(double time) const { return time >= from && time < to; }
+};
+
+// Register writes applied to a device at start, as if a client had written them (e.g. a
+// short TeltoCharge communication timeout). Key = wire address.
+using Preset = std::map<std::uint16_t, std::uint16_t>;
+
+struct Scenario {
+  std::string source;                 // file it came from, empty when built in code
+  double time_scale = 1.0;            // simulated seconds per real second
+  double tick = 0.1;                  // real seconds between model steps
+  bool wire_timing = false;           // delay RTU answers as a real bus would
+  double turnaround_ms = 0.0;         // device processing time added with wire timing
+  std::uint32_t seed = 1;             // for probabilistic faults, so runs repeat
+  Profile household;                  // load at the mains, per phase
+  Profile solar;                      // production per phase (positive amps = producing)
+  std::vector<Ev> evs;
+  std::vector<Fault> faults;
+  std::map<std::string, Preset> presets;  // device id -> register writes at start
+};
+
+struct ScenarioProblem {
+  std::string file;
+  int line = 0;    // 1-based, 0 = unknown
+  int column = 0;  // 1-based
+  std::string path;     // e.g. "evs[1].phases"
+  std::string message;  // e.g. "must be 1 or 3"
+  std::string format() const;  // "FILE:LINE:COLUMN: path: message"
+};
+
+struct ScenarioResult {
+  std::optional<Scenario> scenario;  // set only when problems is empty
+  std::vector<ScenarioProblem> problems;
+};
+
+ScenarioResult load_scenario_file(const std::string& path);
+ScenarioResult load_scenario_text(const std::string& yaml_text, const std::string& file_name);
+
+// Parses "90", "90s", "15m", "2h", "1h30m" into seconds; nullopt when malformed.
+std::optional<double> parse_duration(const std::string& text);
+
+}  // namespace ampgate::sim

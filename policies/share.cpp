@@ -1,0 +1,153 @@
+// Sharing the room in the grid among the chargers that want current.
+//  priority: in rank order, each takes what it can (or pauses below its minimum).
+//  equal:    in rank order each is admitted at its minimum while that fits, then all
+//            admitted chargers rise together one amp at a time (integer water-filling,
+//            max-min fair per phase across the tree) until a limit or their cap stops them.
+#include <algorithm>
+#include <cmath>
+
+#include "policies/detail.h"
+
+namespace ampgate::policies::detail {
+namespace {
+
+struct Sharer {
+  const SiteSnapshot& site;
+  Grid& grid;
+  const std::vector<ChargerFacts>& facts;
+  const std::vector<Load>& loads;
+  const std::vector<Demand>& demands;
+  bool grace;
+  Shared& r;
+  std::vector<char> fixed;
+
+  void record_turn(int j) {
+    if (!facts[j].switchable) return;
+    const int c = facts[j].circuit;
+    for (int p = 0; p < 3; ++p)
+      r.room_at_turn[j][p] = grid.room(c, load_on_phase(static_cast<Phase>(p)), nullptr, true);
+    r.sum_room_at_turn[j] = grid.slack[grid.sum()];
+  }
+
+  bool was_running(int j) const {
+    const auto& last = site.chargers[j].last_setpoint;
+    return last.run && last.amps > 0;
+  }
+
+  Reason limit_reason(int limit, bool priority_mode) const {
+    if (priority_mode && limit >= 0 && grid.ev_used[limit] > eps) {
+      Reason why = grid.reason_for(limit);
+      why.kind = ReasonKind::priority;
+      return why;
+    }
+    return grid.reason_for(limit);
+  }
+
+  // The sum limit is not a fuse: a running charger it would pause may stay at its minimum
+  // for the grace time.
+  bool hold_in_grace(int j, int binding) {
+    if (binding != grid.sum() || !was_running(j)) return false;
+    r.sum_pause_pending = true;
+    if (!grace) return false;
+    const auto& d = demands[j];
+    if (grid.room(facts[j].circuit, loads[j], nullptr, true) + eps < d.min) return false;
+    grid.take(facts[j].circuit, loads[j], d.min, true);
+    r.amps[j] = d.min;
+    r.reasons[j] = {ReasonKind::sum_limit, mains_id, std::nullopt};
+    fixed[j] = 1;
+    return true;
+  }
+
+  void priority(const std::vector<int>& order) {
+    for (int j : order) {
+      record_turn(j);
+      const auto& d = demands[j];
+      if (!d.want) continue;
+      int binding = -1;
+      const double room = grid.room(facts[j].circuit, loads[j], &binding);
+      const int amount = std::min<double>(d.cap, std::floor(room + eps));
+      if (amount >= d.min) {
+        r.reasons[j] = amount == d.cap ? d.cap_reason : limit_reason(binding, true);
+        grid.take(facts[j].circuit, loads[j], amount);
+        r.amps[j] = amount;
+      } else if (!hold_in_grace(j, binding)) {
+        r.reasons[j] = limit_reason(binding, true);
+      }
+    }
+  }
+
+  void equal(const std::vector<int>& tier) {
+    std::vector<int> rising;
+    for (int j : tier) {
+      record_turn(j);
+      const auto& d = demands[j];
+      if (!d.want) continue;
+      int binding = -1;
+      const double room = grid.room(facts[j].circuit, loads[j], &binding);
+      if (room + eps < d.min) {
+        if (!hold_in_grace(j, binding)) r.reasons[j] = limit_reason(binding, false);
+        continue;
+      }
+      grid.take(facts[j].circuit, loads[j], d.min);
+      r.amps[j] = d.min;
+      r.reasons[j] = d.cap_reason;
+      if (d.cap > d.min && !d.fixed_at_min) rising.push_back(j);
+    }
+    // Every round lifts the lowest by one amp; a charger leaves when a limit stops it
+    // (limits only tighten, so it never fits again) or at its cap.
+    std::vector<int> next;
+    while (!rising.empty()) {
+      int level = r.amps[rising.front()];
+      for (int j : rising) level = std::min(level, r.amps[j]);
+      next.clear();
+      for (int j : rising) {
+        if (r.amps[j] > level) {
+          next.push_back(j);
+          continue;
+        }
+        int binding = -1;
+        if (grid.room(facts[j].circuit, loads[j], &binding) + eps < 1.0) {
+          r.reasons[j] = limit_reason(binding, false);
+          continue;
+        }
+        grid.take(facts[j].circuit, loads[j], 1.0);
+        if (++r.amps[j] < demands[j].cap) next.push_back(j);
+      }
+      rising.swap(next);
+    }
+  }
+};
+
+}  // namespace
+
+Shared share(const SiteSnapshot& site, Grid grid, const std::vector<ChargerFacts>& facts,
+             const std::vector<Load>& loads, const std::vector<Demand>& demands,
+             const std::vector<int>& order, bool sum_grace_active) {
+  const std::size_t n = facts.size();
+  Shared r;
+  r.amps.assign(n, 0);
+  r.reasons.resize(n);
+  for (std::size_t j = 0; j < n; ++j) r.reasons[j] = demands[j].pause_reason;
+  r.room_at_turn.assign(n, PerPhase{unlimited, unlimited, unlimited});
+  r.sum_room_at_turn.assign(n, unlimited);
+  Sharer s{site, grid, facts, loads, demands, sum_grace_active, r, std::vector<char>(n, 0)};
+  if (site.policy.sharing == Sharing::priority) {
+    s.priority(order);
+    return r;
+  }
+  // Mixed phase mode: 3-phase chargers first, then 1-phase ones on what is left.
+  if (site.policy.phase_mode != PhaseMode::mixed) {
+    s.equal(order);
+    return r;
+  }
+  std::vector<int> tier;
+  for (int k : {3, 1}) {
+    tier.clear();
+    for (int j : order)
+      if ((loads[j].k == 3) == (k == 3)) tier.push_back(j);
+    s.equal(tier);
+  }
+  return r;
+}
+
+}  // namespace ampgate::policies::detail

@@ -1,0 +1,159 @@
+// `ampgate check` as a user runs it: every example is accepted, and every class of mistake
+// in tests/config/bad/ is rejected with exit code 2 and FILE:LINE:COLUMN: path: message.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/support/run_program.h"
+
+using ampgate::test::run_program;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string examples_dir = AMPGATE_SOURCE_DIR "/examples";
+const std::string bad_dir = AMPGATE_SOURCE_DIR "/tests/config/bad";
+
+TEST(CheckExamples, TheDocumentedExamplesExist) {
+  for (const char* name : {"home-1phase-p1.yaml", "home-3phase-solar.yaml", "garage-subpanel.yaml",
+                           "fleet-20-teltocharge.yaml", "mixed-site.yaml"}) {
+    EXPECT_TRUE(fs::exists(examples_dir + "/" + name)) << name;
+  }
+}
+
+TEST(CheckExamples, EveryExamplePassesAndPrintsItsTree) {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(examples_dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++checked;
+    auto r = run_program(AMPGATE_BINARY, {"check", entry.path().string()});
+    EXPECT_EQ(r.exit_code, 0) << entry.path() << "\n" << r.err;
+    EXPECT_EQ(r.err, "") << entry.path();
+    EXPECT_NE(r.out.find(": valid"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("mains: limit"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("charger "), std::string::npos) << r.out;
+  }
+  EXPECT_GE(checked, 5);
+}
+
+TEST(CheckExamples, FleetTreeHoldsTwentyChargersUnderTheMains) {
+  auto r = run_program(AMPGATE_BINARY, {"check", examples_dir + "/fleet-20-teltocharge.yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::size_t chargers = 0;
+  for (std::size_t at = r.out.find("charger bay-"); at != std::string::npos; at = r.out.find("charger bay-", at + 1))
+    ++chargers;
+  EXPECT_EQ(chargers, 20u);
+  EXPECT_NE(r.out.find("mains fuse 100 A"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("L1→L2 L2→L3 L3→L1"), std::string::npos) << "rotated phase maps are shown";
+}
+
+TEST(CheckExamples, GarageTreeShowsBothLimits) {
+  auto r = run_program(AMPGATE_BINARY, {"check", examples_dir + "/garage-subpanel.yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // 16 A sub-panel minus the 0.5 A safety margin; the charger hangs below it.
+  auto circuit = r.out.find("circuit garage: limit 16 A, effective 15.5 A");
+  auto charger = r.out.find("charger garage-evse");
+  ASSERT_NE(circuit, std::string::npos) << r.out;
+  EXPECT_GT(charger, circuit) << r.out;
+  EXPECT_NE(r.out.find("mains: limit 25 A, effective 24.5 A"), std::string::npos) << r.out;
+}
+
+struct BadCase {
+  const char* file;
+  const char* position;  // "LINE:COLUMN: path"
+  std::vector<std::string> words;
+};
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.file; }
+
+class CheckRejects : public testing::TestWithParam<BadCase> {};
+
+TEST_P(CheckRejects, WithExitTwoAndThePositionOfTheMistake) {
+  const BadCase& c = GetParam();
+  const std::string file = bad_dir + "/" + c.file;
+  auto r = run_program(AMPGATE_BINARY, {"check", file});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.out, "") << "nothing on stdout for an invalid site";
+  const std::string expected = file + ":" + c.position + ": ";
+  auto line_start = r.err.find(expected);
+  ASSERT_NE(line_start, std::string::npos) << "expected a line starting " << expected << " in:\n" << r.err;
+  const std::string line = r.err.substr(line_start, r.err.find('\n', line_start) - line_start);
+  for (const auto& w : c.words) EXPECT_NE(line.find(w), std::string::npos) << "'" << w << "' missing in: " << line;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryErrorClass, CheckRejects,
+    testing::Values(
+        // yaml-cpp notices the unclosed '[' of line 8 where the flow should have ended.
+        BadCase{"syntax.yaml", "9:16", {"YAML syntax error", "sequence"}},
+        BadCase{"unknown-key.yaml", "13:5: chargers[0].max_curent", {"unknown key 'max_curent'", "did you mean 'max_current'"}},
+        BadCase{"wrong-type.yaml", "4:15: site.mains_fuse", {"expected a number", "twenty-five"}},
+        BadCase{"current-out-of-range.yaml", "13:18: chargers[0].max_current", {"90 A", "outside 6–80 A"}},
+        BadCase{"fuse-zero.yaml", "4:15: site.mains_fuse", {"0 A", "outside"}},
+        BadCase{"unit-out-of-range.yaml", "12:11: chargers[0].unit", {"248", "1–247"}},
+        BadCase{"duplicate-id.yaml", "14:9: chargers[1].id", {"duplicate", "'drive'", "line 9"}},
+        BadCase{"missing-bus.yaml", "11:10: chargers[0].bus", {"no bus", "'rs458'", "did you mean 'rs485'"}},
+        BadCase{"missing-circuit.yaml", "16:14: chargers[0].circuit", {"no circuit", "'garaj'", "did you mean 'garage'"}},
+        BadCase{"missing-meter.yaml", "5:16: site.mains_meter", {"no meter", "'grid'", "grid-meter"}},
+        BadCase{"unit-clash.yaml", "19:11: chargers[0].unit", {"unit id 1", "bus 'rs485'", "meters[0] 'grid'"}},
+        BadCase{"circuit-cycle.yaml", "10:13: circuits[0].parent", {"cycle", "barn → shed → barn"}},
+        BadCase{"limit-above-parent.yaml", "13:12: circuits[1].limit", {"32 A", "above", "'subpanel'", "20 A"}},
+        BadCase{"three-phase-on-one-phase-site.yaml", "13:13: chargers[0].phases", {"3-phase charger", "1-phase site"}},
+        BadCase{"phase-map-not-permutation.yaml", "13:16: chargers[0].phase_map", {"not a permutation", "L2 is missing"}}));
+
+TEST(CheckRejects, ReportsEveryProblemInOnePassTopToBottom) {
+  const std::string file = bad_dir + "/many-problems.yaml";
+  auto r = run_program(AMPGATE_BINARY, {"check", file});
+  EXPECT_EQ(r.exit_code, 2);
+  std::vector<std::string> expected{file + ":4:11: site.phases:", file + ":8:39: buses[0].rtu.parity:",
+                                    file + ":10:9: chargers[0].id:", file + ":11:12: chargers[0].model:",
+                                    file + ":14:18: chargers[0].max_current:", file + ":15:11: chargers[0].mode:"};
+  std::size_t last = 0;
+  for (const auto& e : expected) {
+    auto at = r.err.find(e);
+    ASSERT_NE(at, std::string::npos) << e << " missing in:\n" << r.err;
+    EXPECT_GE(at, last) << e << " out of order";
+    last = at;
+  }
+  EXPECT_NE(r.err.find("did you mean 'teltocharge'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("6 problems"), std::string::npos) << r.err;
+}
+
+TEST(CheckRejects, AMissingFileWithAClearMessage) {
+  const std::string file = bad_dir + "/does-not-exist.yaml";
+  auto r = run_program(AMPGATE_BINARY, {"check", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(file + ": cannot read the site file: No such file or directory"), std::string::npos) << r.err;
+}
+
+TEST(CheckRejects, NoFileArgumentIsAUsageError) {
+  auto r = run_program(AMPGATE_BINARY, {"check"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("usage: ampgate check FILE"), std::string::npos) << r.err;
+}
+
+TEST(Demo, ChecksEveryExampleAndPrintsEachTree) {
+  auto r = run_program(AMPGATE_BINARY, {"demo", examples_dir});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& entry : fs::directory_iterator(examples_dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NE(r.out.find("=== " + entry.path().string()), std::string::npos) << entry.path();
+  }
+  EXPECT_NE(r.out.find("example sites valid"), std::string::npos) << r.out;
+}
+
+TEST(Demo, FailsOnAFolderWithAnInvalidSite) {
+  auto r = run_program(AMPGATE_BINARY, {"demo", bad_dir});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("phase-map-not-permutation.yaml:13:16"), std::string::npos) << r.err;
+}
+
+TEST(Demo, FailsClearlyWithoutExamples) {
+  auto r = run_program(AMPGATE_BINARY, {"demo", bad_dir + "/nowhere"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no *.yaml site files"), std::string::npos) << r.err;
+}
+
+}  // namespace
