@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 
+#include "api/daemon_gateway.h"
 #include "gateway/cli/verb.h"
 #include "gateway/config_load.h"
 #include "gateway/daemon/daemon.h"
@@ -125,6 +126,8 @@ int demo(const Args& raw) {
     gateway::DaemonOptions dopt;
     dopt.config_path = site_path;
     gateway::Daemon daemon(*served.site, dopt);
+    api::DaemonApi api(daemon, *served.site);
+    std::cout << "  API listening on 127.0.0.1:" << api.port() << std::endl;
     asio::steady_timer stop_timer(daemon.io());
     if (args->duration) {
       stop_timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(

@@ -28,8 +28,8 @@ Daemon::Daemon(config::Site site, DaemonOptions options)
       deadline_(io_),
       signals_(io_, SIGTERM, SIGINT, SIGHUP) {
   if (options_.test_hooks) signals_.add(SIGUSR2);
-  std::string db = options_.database.value_or(site_.storage.database);
-  storage_ = std::make_unique<storage::Storage>(db, std::chrono::hours(24 * site_.storage.retention_days));
+  database_path_ = options_.database.value_or(site_.storage.database);
+  storage_ = std::make_unique<storage::Storage>(database_path_, std::chrono::hours(24 * site_.storage.retention_days));
   metrics_ = std::make_unique<storage::MetricAccumulator>(storage_->metrics());
   sessions_ = std::make_unique<SessionTracker>(storage_->sessions());
   runtime_ = std::make_shared<SiteRuntime>(site_, io_);
