@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "tests/support/run_program.h"
@@ -15,35 +16,37 @@ using ampgate::test::TempDir;
 
 namespace {
 
+// The package is built once per test process. A failed build fails every test that needs
+// it, with cpack's output (a failure in SetUpTestSuite would only show as "skipped").
+struct Built {
+  TempDir dir{"deb"};
+  std::optional<fs::path> deb;
+  std::string log;
+};
+
+const Built& package() {
+  static Built b;
+  static const bool done = [] {
+    auto r = run_shell("cd '" + b.dir.path().string() + "' && cpack -G DEB --config '" AMPGATE_BINARY_DIR
+                       "/CPackConfig.cmake' -B '" + b.dir.path().string() + "' 2>&1");
+    b.log = "cpack exit " + std::to_string(r.exit_code) + ":\n" + r.out;
+    for (const auto& e : fs::directory_iterator(b.dir.path()))
+      if (e.path().extension() == ".deb") b.deb = e.path();
+    return true;
+  }();
+  (void)done;
+  return b;
+}
+
 class Package : public ::testing::Test {
  protected:
-  // Built once for all tests in this suite: packaging takes a few seconds.
-  static void SetUpTestSuite() {
-    dir_ = new TempDir("deb");
-    auto r = run_shell("cd '" + dir_->path().string() + "' && cpack -G DEB --config '" AMPGATE_BINARY_DIR
-                       "/CPackConfig.cmake' -B '" + dir_->path().string() + "' 2>&1");
-    ASSERT_EQ(r.exit_code, 0) << r.out;
-    for (const auto& e : fs::directory_iterator(dir_->path()))
-      if (e.path().extension() == ".deb") deb_ = new fs::path(e.path());
-    ASSERT_NE(deb_, nullptr) << "cpack made no .deb:\n" << r.out;
-  }
-  static void TearDownTestSuite() {
-    delete deb_;
-    delete dir_;
-    deb_ = nullptr;
-    dir_ = nullptr;
-  }
-  static std::string deb() { return deb_->string(); }
-  static fs::path dir() { return dir_->path(); }
+  void SetUp() override { ASSERT_TRUE(package().deb.has_value()) << package().log; }
+  static std::string deb() { return package().deb->string(); }
+  static fs::path dir() { return package().dir.path(); }
   static std::string field(const std::string& name) {
     return run_shell("dpkg-deb -f '" + deb() + "' " + name).out;
   }
-
-  static TempDir* dir_;
-  static fs::path* deb_;
 };
-TempDir* Package::dir_ = nullptr;
-fs::path* Package::deb_ = nullptr;
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p);
