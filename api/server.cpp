@@ -120,6 +120,12 @@ std::optional<std::string> Server::start() {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
+  // Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and
+  // the client's delayed ACK hold the body back ~40 ms on keep-alive connections.
+  http_->set_tcp_nodelay(true);
+  // The library closes a keep-alive connection after 5 requests by default; pollers then
+  // reconnect in bursts that overflow its short listen backlog (1 s SYN retries).
+  http_->set_keep_alive_max_count(1000);
   http_->set_read_timeout(5, 0);
   http_->set_write_timeout(5, 0);
   {
