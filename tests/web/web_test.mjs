@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 const [serverBinary, outDir, browserPath = '/usr/bin/chromium'] = process.argv.slice(2);
 const work = mkdtempSync(join(tmpdir(), 'ampgate-web-'));
 const tokenFile = join(work, 'api-token');
-let server = null;
+const servers = [];
 let context = null;
 let failed = false;
 
@@ -21,10 +21,11 @@ function check(condition, what) {
   console.log('ok: ' + what);
 }
 
-// Starts the server and resolves with its port once it prints "port N".
-function startServer() {
+// Starts a server and resolves with its port once it prints "port N".
+function startServer(extraArgs = []) {
   return new Promise((resolve, reject) => {
-    server = spawn(serverBinary, ['--token-file', tokenFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = spawn(serverBinary, ['--token-file', tokenFile, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    servers.push(server);
     let out = '';
     server.stdout.on('data', (d) => {
       out += d;
@@ -36,17 +37,19 @@ function startServer() {
   });
 }
 
-async function stopServer() {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await exited;
+async function stopServers() {
+  for (const server of servers) {
+    if (server.exitCode !== null) continue;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
 }
 
 const deadline = setTimeout(() => {
   console.error('FAILED: the browser test took over 120 s');
   process.exitCode = 1;
-  if (server) server.kill('SIGKILL');
+  for (const server of servers) server.kill('SIGKILL');
   process.exit(1);
 }, 120000);
 
@@ -108,12 +111,27 @@ try {
   mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: join(outDir, 'web-page.png'), fullPage: true });
   console.log('screenshot: ' + join(outDir, 'web-page.png'));
+
+  // A gateway whose reads need the token: the page asks for it first, then goes live.
+  const lockedPort = await startServer(['--reads-need-token']);
+  const locked = await context.newPage();
+  locked.on('pageerror', (e) => { console.error('page error: ' + e.message); failed = true; });
+  await locked.goto('http://127.0.0.1:' + lockedPort + '/');
+  await locked.waitForSelector('#token-dialog[open]', { timeout: 10000 });
+  check(await locked.locator('.charger').count() === 0, 'a locked gateway shows nothing before the token');
+  await locked.fill('#token-input', readFileSync(tokenFile, 'utf8').trim());
+  await locked.click('#token-ok');
+  await locked.waitForSelector('[data-charger="garage-left"]', { timeout: 15000 });
+  check(await locked.locator('.charger').count() === 3, 'with the token, a locked gateway shows its chargers');
+  await locked.waitForFunction(() => document.getElementById('live').textContent === 'live', null, { timeout: 15000 });
+  check(true, 'the live stream runs with the token');
+  check(!failed, 'the locked page ran without script errors');
 } catch (e) {
   console.error(e.message || e);
   process.exitCode = 1;
 } finally {
   if (context) await context.close().catch(() => {});
-  await stopServer();
+  await stopServers();
   rmSync(work, { recursive: true, force: true });
   clearTimeout(deadline);
 }
