@@ -25,6 +25,9 @@ class Device {
   // Called with each executed request and its reply. A failed reply must make the affected
   // values stale (never zero); decoding must reject replies of the wrong length.
   virtual void on_reply(const modbus::Request& request, const modbus::Reply& reply, Clock::time_point now) = 0;
+  // The most registers one read may span. The bus merges contiguous reads up to this size;
+  // a device that must be read value by value (KEBA) says so here.
+  virtual std::uint16_t max_read_registers() const { return modbus::max_read_registers; }
 };
 
 // Runs requests one by one on a synchronous client and feeds each reply back; for tests,

@@ -24,6 +24,8 @@ class KebaP30 final : public chargers::ChargerBase {
 
   std::string model() const override { return "keba_p30"; }
   std::vector<modbus::Request> poll(PollLevel level) const override;
+  // KEBA answers only reads of exactly one 32-bit value: never merge them.
+  std::uint16_t max_read_registers() const override { return 2; }
   Capabilities capabilities() const override;
   const KebaDetail& detail() const { return detail_; }
 

@@ -57,6 +57,7 @@ std::vector<ReadGroup> group_reads(std::span<const TableEntry> table, std::uint8
 
 RegisterMeter::RegisterMeter(const MeterModel& model, std::uint8_t unit, bool inverted)
     : model_name_(model.name),
+      max_read_(model.max_read),
       table_(model.table.begin(), model.table.end()),
       inverted_(inverted),
       markers_(model.not_available_markers),

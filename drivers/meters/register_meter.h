@@ -39,9 +39,11 @@ class RegisterMeter : public Meter {
   bool inverted() const override { return inverted_; }
 
   const std::vector<ReadGroup>& groups() const { return groups_; }
+  std::uint16_t max_read_registers() const override { return max_read_; }
 
  private:
   std::string model_name_;
+  std::uint16_t max_read_ = modbus::max_read_registers;
   std::vector<TableEntry> table_;
   bool inverted_;
   bool markers_;

@@ -1,53 +1,155 @@
-// `ampgate demo [EXAMPLES_DIR]`: until the simulator exists, checks every example site and
-// prints its tree, so a fresh clone shows what ampgate understands of a site.
-#include <algorithm>
-#include <filesystem>
-#include <iostream>
-#include <vector>
+// `ampgate demo`: the gateway against the built-in simulated site. The simulator serves a
+// TeltoCharge on a pseudo-terminal (RS485 as the gateway sees it) and a KEBA and a Vestel on
+// loopback Modbus TCP; the real daemon controls them, with its API and web page on
+// 127.0.0.1. At the end the simulator's fuse log says whether any limit was exceeded.
+#include <stdlib.h>
 
+#include <asio/steady_timer.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "api/daemon_gateway.h"
 #include "gateway/cli/verb.h"
 #include "gateway/config_load.h"
-#include "gateway/config_tree.h"
+#include "gateway/daemon/daemon.h"
+#include "gateway/log.h"
+#include "gateway/sim/simulator.h"
+
+namespace ampgate::embedded {
+extern const char demo_site_yaml[];
+extern const char demo_scenario_yaml[];
+}  // namespace ampgate::embedded
 
 namespace ampgate::cli {
-
 namespace {
 
-int demo(const Args& args) {
-  if (args.size() > 1) {
-    std::cerr << "usage: ampgate demo [EXAMPLES_DIR]\n";
-    return exit_usage;
-  }
-  namespace fs = std::filesystem;
-  const fs::path dir = args.empty() ? fs::path("examples") : fs::path(args[0]);
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  if (ec || files.empty()) {
-    std::cerr << "ampgate demo: no *.yaml site files in '" << dir.string()
-              << "'; run it from the source tree or pass the examples folder\n";
-    return exit_usage;
-  }
-  std::sort(files.begin(), files.end());
-  int invalid = 0;
-  for (const auto& f : files) {
-    auto result = config::load_site_file(f.string());
-    std::cout << "=== " << f.string() << "\n";
-    if (result.site) {
-      std::cout << config::describe_site(*result.site) << "\n";
-    } else {
-      ++invalid;
-      for (const auto& p : result.problems) std::cerr << p.format() << "\n";
+const char* usage_text = "usage: ampgate demo [--port N] [--duration SECONDS] [--dir DIR] [--log-level LEVEL]";
+
+struct DemoArgs {
+  int port = 8080;
+  std::optional<double> duration;
+  std::string dir;
+};
+
+std::optional<DemoArgs> parse(const Args& args) {
+  DemoArgs a;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& k = args[i];
+    if (i + 1 >= args.size()) {
+      std::cerr << "ampgate demo: " << (k.rfind("--", 0) == 0 ? k + " needs a value" : "unknown argument '" + k + "'")
+                << "\n" << usage_text << "\n";
+      return std::nullopt;
+    }
+    const std::string& v = args[++i];
+    try {
+      if (k == "--port") a.port = std::stoi(v);
+      else if (k == "--duration") a.duration = std::stod(v);
+      else if (k == "--dir") a.dir = v;
+      else if (k == "--log-level") {
+        if (v == "debug") log::set_level(log::Level::debug);
+        else if (v == "warning") log::set_level(log::Level::warning);
+        else if (v != "info") throw std::invalid_argument(v);
+      } else {
+        std::cerr << "ampgate demo: unknown option '" << k << "'\n" << usage_text << "\n";
+        return std::nullopt;
+      }
+    } catch (const std::exception&) {
+      std::cerr << "ampgate demo: bad value '" << v << "' for " << k << "\n" << usage_text << "\n";
+      return std::nullopt;
     }
   }
-  std::cout << files.size() - static_cast<std::size_t>(invalid) << " of " << files.size() << " example sites valid\n";
-  return invalid ? exit_usage : exit_ok;
+  if (a.port < 0 || a.port > 65535) {
+    std::cerr << "ampgate demo: --port must be 0..65535\n";
+    return std::nullopt;
+  }
+  return a;
 }
 
-const Verb verb("demo", "demo [EXAMPLES_DIR]", "check every example site (default ./examples) and print its tree",
-                demo);
+int demo(const Args& raw) {
+  auto args = parse(raw);
+  if (!args) return exit_usage;
+  namespace fs = std::filesystem;
+  std::string dir = args->dir;
+  if (dir.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "ampgate-demo-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) {
+      std::cerr << "ampgate demo: cannot make a temporary folder\n";
+      return exit_failure;
+    }
+    dir = tmpl;
+  }
+  fs::create_directories(dir);
+
+  auto site = config::load_site_text(embedded::demo_site_yaml, "demo site (examples/mixed-site.yaml)");
+  auto scenario = sim::load_scenario_text(embedded::demo_scenario_yaml, "demo scenario (examples/scenarios/demo.yaml)");
+  if (!site.site || !scenario.scenario) {  // a build from a broken examples/ folder
+    for (const auto& p : site.problems) std::cerr << p.format() << "\n";
+    for (const auto& p : scenario.problems) std::cerr << p.format() << "\n";
+    return exit_failure;
+  }
+
+  sim::Options options;
+  options.tcp_ephemeral = true;
+  sim::Simulator simulator(*site.site, *scenario.scenario, options);
+  try {
+    simulator.start();
+  } catch (const std::exception& e) {
+    std::cerr << "ampgate demo: the simulator cannot start: " << e.what() << "\n";
+    return exit_failure;
+  }
+
+  // The gateway runs on the site as the simulator serves it: ptys and loopback ports.
+  const std::string site_path = dir + "/site.yaml";
+  std::ofstream(site_path) << simulator.rewrite_site_yaml(embedded::demo_site_yaml);
+  auto served = config::load_site_file(site_path);
+  if (!served.site) {
+    for (const auto& p : served.problems) std::cerr << p.format() << "\n";
+    return exit_failure;
+  }
+  served.site->api.listen = "127.0.0.1";
+  served.site->api.port = args->port;
+  served.site->api.token_file = dir + "/api-token";
+  served.site->storage.database = dir + "/ampgate.db";
+
+  std::cout << "ampgate demo: simulated site '" << served.site->site.name << "' with "
+            << served.site->chargers.size() << " chargers (ten simulated minutes per real minute)\n"
+            << "  site file      " << site_path << "\n"
+            << "  database       " << served.site->storage.database << "\n"
+            << "  web page       http://127.0.0.1:" << args->port << "/\n"
+            << "  status         ampgate status --url http://127.0.0.1:" << args->port << "\n"
+            << "stop with Ctrl-C" << std::endl;
+
+  int code = exit_ok;
+  {
+    gateway::DaemonOptions dopt;
+    dopt.config_path = site_path;
+    gateway::Daemon daemon(*served.site, dopt);
+    api::DaemonApi api(daemon, *served.site);
+    std::cout << "  API listening on 127.0.0.1:" << api.port() << std::endl;
+    asio::steady_timer stop_timer(daemon.io());
+    if (args->duration) {
+      stop_timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(*args->duration)));
+      stop_timer.async_wait([&](const std::error_code& ec) {
+        if (!ec) daemon.stop();
+      });
+    }
+    code = daemon.run();
+  }
+  simulator.stop();
+  auto fuse = simulator.fuse_log();
+  std::cout << fuse.text();
+  bool exceeded = false;
+  for (const auto& c : fuse.circuits)
+    for (double s : c.seconds_over) exceeded = exceeded || s > 0;
+  if (exceeded) std::cout << "ampgate demo: a limit was exceeded (see the fuse log above)\n";
+  return code != exit_ok ? code : exceeded ? exit_failure : exit_ok;
+}
+
+const Verb verb{"demo", "demo [--port N] [--duration SECONDS] [--dir DIR]",
+                "run the gateway against the built-in simulated site (web page on 127.0.0.1:8080)", demo};
 
 }  // namespace
-
 }  // namespace ampgate::cli

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "api/daemon_gateway.h"
 #include "gateway/cli/verb.h"
 #include "gateway/config_load.h"
 #include "gateway/daemon/daemon.h"
@@ -52,6 +53,7 @@ int run(const Args& args) {
   }
   try {
     gateway::Daemon daemon(*loaded.site, options);
+    api::DaemonApi api(daemon, *loaded.site);
     return daemon.run();
   } catch (const std::exception& e) {
     log::error("gateway", "cannot start", {{"error", e.what()}});

@@ -28,8 +28,8 @@ Daemon::Daemon(config::Site site, DaemonOptions options)
       deadline_(io_),
       signals_(io_, SIGTERM, SIGINT, SIGHUP) {
   if (options_.test_hooks) signals_.add(SIGUSR2);
-  std::string db = options_.database.value_or(site_.storage.database);
-  storage_ = std::make_unique<storage::Storage>(db, std::chrono::hours(24 * site_.storage.retention_days));
+  database_path_ = options_.database.value_or(site_.storage.database);
+  storage_ = std::make_unique<storage::Storage>(database_path_, std::chrono::hours(24 * site_.storage.retention_days));
   metrics_ = std::make_unique<storage::MetricAccumulator>(storage_->metrics());
   sessions_ = std::make_unique<SessionTracker>(storage_->sessions());
   runtime_ = std::make_shared<SiteRuntime>(site_, io_);
@@ -147,12 +147,17 @@ void Daemon::on_charger_reply(const std::shared_ptr<SiteRuntime>& rt, ChargerRun
   auto now = SteadyClock::now();
   c.driver->on_reply(req, reply, now);
   if (rt != runtime_ || req.priority == modbus::Priority::telemetry) return;
-  bool was = c.reachable && c.ever_seen;
-  c.reachable = reply.ok();
+  bool was = c.reachable;
   if (reply.ok()) {
+    c.status_failures = 0;
     c.last_seen = now;
     c.ever_seen = true;
+  } else {
+    ++c.status_failures;
+    log::debug("charger " + c.cfg.id, "status read failed", {{"tag", req.tag}, {"error", reply.message}});
   }
+  // One failed read among several is a glitch, two in a row is a lost charger.
+  c.reachable = c.ever_seen && c.status_failures < 2;
   if (was && !c.reachable)
     record_event(storage::Severity::warning, "charger " + c.cfg.id, "charger lost",
                  {{"error", reply.message.empty() ? modbus::to_string(reply.outcome) : reply.message}});

@@ -59,6 +59,7 @@ class Daemon {
   void on_period(std::function<void()> f) { on_period_ = std::move(f); }
   SiteRuntime& runtime() { return *runtime_; }
   storage::Storage& storage() { return *storage_; }
+  const std::string& database_path() const { return database_path_; }
   const SessionTracker& sessions() const { return *sessions_; }
   SteadyClock::time_point last_period() const { return last_period_; }
   // Temporary mains limit from the API; can only lower limits (policies enforce it).
@@ -89,6 +90,7 @@ class Daemon {
 
   config::Site site_;
   DaemonOptions options_;
+  std::string database_path_;
   asio::io_context io_;
   asio::steady_timer timer_;
   asio::steady_timer deadline_;

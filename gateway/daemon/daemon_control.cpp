@@ -49,7 +49,11 @@ void Daemon::apply(const policies::Allocation& alloc) {
   for (const auto& sp : alloc.setpoints) {
     auto* c = runtime_->find_charger(sp.id);
     if (!c || !c->bus) continue;
-    c->reason = policies::to_string(sp.reason);
+    std::string reason = policies::to_string(sp.reason);
+    if (reason != c->reason || !(sp.setpoint == c->commanded))
+      log::debug("charger " + c->cfg.id, "setpoint", {{"amps", sp.setpoint.amps}, {"phases", sp.setpoint.phases},
+                                                      {"run", sp.setpoint.run}, {"reason", reason}});
+    c->reason = std::move(reason);
     // Not answering: its worst case is reserved by the policy; commanding it is pointless.
     if (sp.reason.kind == policies::ReasonKind::unreachable || !c->reachable) continue;
 
@@ -112,6 +116,8 @@ void Daemon::write_commands(ChargerRuntime& c, const std::vector<modbus::Request
   auto remaining = std::make_shared<std::size_t>(requests.size());
   auto failed = std::make_shared<std::string>();
   for (const auto& req : requests) {
+    log::debug("charger " + c.cfg.id, "write", {{"tag", req.tag}, {"address", static_cast<int>(req.address)},
+                                                {"value", req.values.empty() ? -1 : static_cast<int>(req.values[0])}});
     c.bus->submit(req, [this, rt, &c, remaining, failed, target, done](const modbus::Reply& reply) {
       if (!reply.ok() && failed->empty())
         *failed = reply.message.empty() ? modbus::to_string(reply.outcome) : reply.message;

@@ -48,6 +48,7 @@ SiteRuntime::SiteRuntime(const config::Site& site, asio::io_context& io) : site_
     r.cfg = c;
     r.driver = std::move(made.charger);
     r.bus = bus_of(c.bus);
+    if (r.bus) r.bus->limit_reads(c.unit, r.driver->max_read_registers());
     r.mode = to_policy(c.mode);
     r.mode_settings = c.mode_settings;
     chargers_.push_back(std::move(r));
@@ -65,6 +66,7 @@ SiteRuntime::SiteRuntime(const config::Site& site, asio::io_context& io) : site_
       std::string error;
       r.driver = drivers::make_meter(m.model, m.unit, m.inverted, m.custom ? &*m.custom : nullptr, error);
       if (!r.driver) throw std::runtime_error("meter " + m.id + ": " + error);
+      r.bus->limit_reads(m.unit, r.driver->max_read_registers());
     }
     meters_.push_back(std::move(r));
   }

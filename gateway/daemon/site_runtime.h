@@ -29,6 +29,7 @@ struct ChargerRuntime {
   bool reachable = false;                       // the last status poll answered
   std::optional<SteadyClock::time_point> last_seen;
   bool ever_seen = false;
+  int status_failures = 0;                      // consecutive failed status replies
 
   // What the gateway has commanded. `commanded` is conservative: after a failed write it
   // holds the larger of the old and the attempted setpoint, since either may be in force.

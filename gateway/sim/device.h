@@ -89,10 +89,18 @@ class SimCharger : public SimDevice {
   virtual void observe(const ChargerState& state) { state_ = state; }
   const ChargerState& state() const { return state_; }
   const config::Charger& config() const { return config_; }
+  // A communication watchdog counts real seconds of silence, not simulated ones: at
+  // time_scale 60 one real second between polls must not look like a minute.
+  void set_time_scale(double scale) { time_scale_ = scale; }
 
  protected:
+  bool silent_longer_than(double now, double last, double timeout_s) const {
+    return timeout_s > 0 && now - last > timeout_s * time_scale_;
+  }
+
   config::Charger config_;
   ChargerState state_;
+  double time_scale_ = 1.0;
 };
 
 // What the electrical model tells a meter; currents and powers signed, import positive,

@@ -57,7 +57,7 @@ class KebaP30 final : public SimCharger {
   }
 
   bool watchdog_expired(double now) const override {
-    return failsafe_timeout_ > 0 && now - last_write_ > failsafe_timeout_;
+    return silent_longer_than(now, last_write_, failsafe_timeout_);
   }
 
   Drive drive(double now) const override {

@@ -59,6 +59,7 @@ struct Simulator::Impl final : Dispatcher {
     for (const auto& c : site.chargers) {
       std::string error;
       if (auto d = make_charger(c, error)) {
+        d->set_time_scale(scenario.time_scale);
         place(d.get(), c.bus);
         chargers[c.id] = std::move(d);
       } else {

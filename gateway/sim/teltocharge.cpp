@@ -60,8 +60,7 @@ class TeltoCharge final : public SimCharger {
   }
 
   bool watchdog_expired(double now) const override {
-    const auto timeout = rw_.at(reg_comm_timeout);
-    return timeout > 0 && now - last_request_ > timeout;
+    return silent_longer_than(now, last_request_, rw_.at(reg_comm_timeout));
   }
 
   Drive drive(double now) const override {

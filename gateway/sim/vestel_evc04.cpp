@@ -59,8 +59,7 @@ class VestelEvc04 final : public SimCharger {
   }
 
   bool watchdog_expired(double now) const override {
-    const auto timeout = holding_.at(2002);
-    return timeout > 0 && now - last_write_ > timeout;
+    return silent_longer_than(now, last_write_, holding_.at(2002));
   }
 
   Drive drive(double now) const override {

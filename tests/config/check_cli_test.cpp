@@ -134,26 +134,4 @@ TEST(CheckRejects, NoFileArgumentIsAUsageError) {
   EXPECT_NE(r.err.find("usage: ampgate check FILE"), std::string::npos) << r.err;
 }
 
-TEST(Demo, ChecksEveryExampleAndPrintsEachTree) {
-  auto r = run_program(AMPGATE_BINARY, {"demo", examples_dir});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const auto& entry : fs::directory_iterator(examples_dir)) {
-    if (entry.path().extension() != ".yaml") continue;
-    EXPECT_NE(r.out.find("=== " + entry.path().string()), std::string::npos) << entry.path();
-  }
-  EXPECT_NE(r.out.find("example sites valid"), std::string::npos) << r.out;
-}
-
-TEST(Demo, FailsOnAFolderWithAnInvalidSite) {
-  auto r = run_program(AMPGATE_BINARY, {"demo", bad_dir});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("phase-map-not-permutation.yaml:13:16"), std::string::npos) << r.err;
-}
-
-TEST(Demo, FailsClearlyWithoutExamples) {
-  auto r = run_program(AMPGATE_BINARY, {"demo", bad_dir + "/nowhere"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("no *.yaml site files"), std::string::npos) << r.err;
-}
-
 }  // namespace
