@@ -73,9 +73,12 @@ std::string status_text(const json& s) {
     if (c.at("id") == "mains") continue;
     const double cl = c.at("limit").get<double>();
     out += "  circuit " + c["id"].get<std::string>() + " (limit " + fmt("%g", cl) + " A";
-    if (c["meter"].is_string()) out += ", meter " + c["meter"].get<std::string>() + (c["meter_stale"] == true ? " STALE" : "");
-    else out += ", unmetered";
-    out += "): " + phase_values(c["measured"]) + " A\n";
+    if (c["meter"].is_string()) {
+      out += ", meter " + c["meter"].get<std::string>() + (c["meter_stale"] == true ? " STALE" : "") + "): " +
+             phase_values(c["measured"]) + " A\n";
+    } else {
+      out += ", unmetered)\n";  // no values to show: "stale" would suggest a meter that failed
+    }
   }
 
   out += "\nChargers\n";

@@ -81,7 +81,8 @@ function render(s) {
     .map((p) => phaseRow(p, mains.measured[p], mains.effective_limit)));
 
   $('circuits').replaceChildren(...s.circuits.filter((c) => c.id !== 'mains').map((c) => {
-    const meter = c.meter ? 'meter ' + c.meter + (c.meter_stale ? ' (stale)' : '') : 'unmetered';
+    if (!c.meter) return el('div', { class: 'circuit' }, 'circuit ' + c.id + ' (limit ' + c.limit + ' A, unmetered)');
+    const meter = 'meter ' + c.meter + (c.meter_stale ? ' (stale)' : '');
     const values = PHASES.map((p) => p + ' ' + amps(c.measured[p])).join(' · ');
     return el('div', { class: 'circuit' }, 'circuit ' + c.id + ' (limit ' + c.limit + ' A, ' + meter + '): ' + values);
   }));
@@ -251,6 +252,10 @@ async function plot() {
       '" stroke-width="2"' + (dashed ? ' stroke-dasharray="4 3"' : '') + '/><text x="' + (W - R + 28) + '" y="' + (ly + 3) + '">' +
       esc(name) + '</text>';
   });
+  if (!all.length) {
+    svg += '<text x="' + (L + (W - L - R) / 2) + '" y="' + (H / 2) + '" text-anchor="middle">' +
+      'no history yet: the gateway stores one point a minute</text>';
+  }
   $('plot').innerHTML = svg + '</svg>';
 }
 
