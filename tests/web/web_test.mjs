@@ -2,14 +2,16 @@
 // Starts the API test server (fake site on loopback), checks that the page shows the site and
 // the chargers, changes a charger's mode through the page (token asked once), checks that
 // the gateway got the command and the page shows it, and writes a screenshot.
-//   node web_test.mjs SERVER_BINARY OUT_DIR [CHROMIUM]
+// With AMPGATE_BINARY, the same again against the real gateway: `ampgate demo` (the daemon on
+// the built-in simulated site).
+//   node web_test.mjs SERVER_BINARY OUT_DIR CHROMIUM [AMPGATE_BINARY]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [serverBinary, outDir, browserPath = '/usr/bin/chromium'] = process.argv.slice(2);
+const [serverBinary, outDir, browserPath = '/usr/bin/chromium', ampgateBinary] = process.argv.slice(2);
 const work = mkdtempSync(join(tmpdir(), 'ampgate-web-'));
 const tokenFile = join(work, 'api-token');
 const servers = [];
@@ -21,15 +23,17 @@ function check(condition, what) {
   console.log('ok: ' + what);
 }
 
-// Starts a server and resolves with its port once it prints "port N".
-function startServer(extraArgs = []) {
+// Starts a server and resolves with its port once it prints it ("port N" from the test
+// server, "API listening on 127.0.0.1:N" from ampgate demo).
+function startServer(extraArgs = [], program = serverBinary, args = ['--token-file', tokenFile]) {
   return new Promise((resolve, reject) => {
-    const server = spawn(serverBinary, ['--token-file', tokenFile, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = spawn(program, [...args, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     servers.push(server);
     let out = '';
+    server.stderr.on('data', () => {});  // the demo logs every period; keep the pipe drained
     server.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/port (\d+)/);
+      const m = out.match(/^port (\d+)/m) || out.match(/API listening on 127\.0\.0\.1:(\d+)/);
       if (m) resolve(Number(m[1]));
     });
     server.on('exit', (code) => reject(new Error('test server exited early with ' + code)));
@@ -126,6 +130,35 @@ try {
   await locked.waitForFunction(() => document.getElementById('live').textContent === 'live', null, { timeout: 15000 });
   check(true, 'the live stream runs with the token');
   check(!failed, 'the locked page ran without script errors');
+
+  if (ampgateBinary) {
+    // The real gateway on the simulator: the page shows its chargers and a mode change through
+    // the page reaches the daemon.
+    const demoDir = join(work, 'demo');
+    mkdirSync(demoDir);
+    const demoPort = await startServer([], ampgateBinary, ['demo', '--port', '0', '--duration', '300', '--dir', demoDir]);
+    const demoBase = 'http://127.0.0.1:' + demoPort;
+    const demo = await context.newPage();
+    demo.on('pageerror', (e) => { console.error('page error: ' + e.message); failed = true; });
+    await demo.goto(demoBase + '/');
+    await demo.waitForSelector('.charger', { timeout: 20000 });
+    const site = await (await fetch(demoBase + '/api/v1/site')).json();
+    check(await demo.locator('.charger').count() === site.chargers.length, 'the demo page shows the gateway\'s ' +
+      site.chargers.length + ' chargers');
+    const target = site.chargers.find((c) => c.mode !== 'off');
+    const card = demo.locator('[data-charger="' + target.id + '"]');
+    await card.locator('select.mode').selectOption('off');
+    await demo.waitForSelector('#token-dialog[open]', { timeout: 5000 });
+    await demo.fill('#token-input', readFileSync(join(demoDir, 'api-token'), 'utf8').trim());
+    await demo.click('#token-ok');
+    await demo.waitForFunction((id) => document.querySelector('[data-charger="' + id + '"] .mode-now')?.textContent === 'off',
+      target.id, { timeout: 20000 });
+    const after = await (await fetch(demoBase + '/api/v1/chargers/' + target.id)).json();
+    check(after.mode === 'off', 'the gateway switched ' + target.id + ' off through the page');
+    await demo.screenshot({ path: join(outDir, 'web-page-demo.png'), fullPage: true });
+    console.log('screenshot: ' + join(outDir, 'web-page-demo.png'));
+    check(!failed, 'the demo page ran without script errors');
+  }
 } catch (e) {
   console.error(e.message || e);
   process.exitCode = 1;
