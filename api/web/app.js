@@ -54,7 +54,8 @@ function phaseRow(name, measured, limit) {
     bar.firstChild.style.width = '0';
   } else {
     const share = limit > 0 ? measured / limit : 1;
-    bar.firstChild.style.width = Math.min(100, share * 100).toFixed(1) + '%';
+    // Clamped: a phase exporting (solar) reads negative and draws an empty bar, not a full one.
+    bar.firstChild.style.width = Math.max(0, Math.min(100, share * 100)).toFixed(1) + '%';
     if (share > 1) bar.classList.add('over'); else if (share > 0.9) bar.classList.add('high');
   }
   const value = el('span', { class: 'value' });

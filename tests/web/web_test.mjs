@@ -81,6 +81,16 @@ try {
   check(await page.locator('#phases .phase').count() === 3, 'the page shows three phases');
   const l1 = await page.textContent('#phases [data-phase="L1"] .value');
   check(/ \/ 24\.0 A$/.test(l1), 'L1 shows measured against the 24 A limit (' + l1 + ')');
+  // After the first tick the fake exports 1.5 A on L3: that bar must be empty, not full.
+  await page.waitForFunction(() => document.querySelector('#phases [data-phase="L3"] .value')?.textContent.startsWith('-1.5'),
+    null, { timeout: 15000 });
+  // Bar widths and the L1 value read in one go, so that a live update cannot fall in between.
+  const [widths, l1Now] = await page.evaluate(() => [
+    [...document.querySelectorAll('#phases .bar')].map((b) => b.firstChild.getBoundingClientRect().width /
+      b.getBoundingClientRect().width),
+    parseFloat(document.querySelector('#phases [data-phase="L1"] .value').textContent)]);
+  check(Math.abs(widths[0] - l1Now / 24) < 0.02, 'the L1 bar is filled to measured/limit (' + widths[0].toFixed(3) + ')');
+  check(widths[2] === 0, 'an exporting phase (-1.5 A) draws an empty bar');
   const left = page.locator('[data-charger="garage-left"]');
   check((await left.locator('.mode-now').textContent()) === 'fast', 'garage-left shows mode fast');
   check(/kWh/.test(await left.locator('.energy').textContent()), 'garage-left shows its session energy');
