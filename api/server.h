@@ -25,7 +25,9 @@ inline constexpr std::size_t max_body_bytes = 64 * 1024;
 struct ServerOptions {
   config::Api api;                                // listen address, port (0 = any free port), token
   std::function<void(const std::string&)> log;    // one line per call; default: stderr
-  std::size_t worker_threads = 16;
+  // A keep-alive connection holds a worker while it is open, and each live stream holds one:
+  // 64 pollers plus the streams fit without queueing. Idle workers cost only their stacks.
+  std::size_t worker_threads = 72;
   std::size_t max_stream_clients = 8;             // live /stream clients at once; more get 503
 };
 

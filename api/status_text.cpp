@@ -74,10 +74,10 @@ std::string status_text(const json& s) {
     const double cl = c.at("limit").get<double>();
     out += "  circuit " + c["id"].get<std::string>() + " (limit " + fmt("%g", cl) + " A";
     if (c["meter"].is_string()) {
-      out += ", meter " + c["meter"].get<std::string>() + (c["meter_stale"] == true ? " STALE" : "");
-      out += "): " + phase_values(c["measured"]) + " A\n";
+      out += ", meter " + c["meter"].get<std::string>() + (c["meter_stale"] == true ? " STALE" : "") + "): " +
+             phase_values(c["measured"]) + " A\n";
     } else {
-      out += ", unmetered: holds only its chargers)\n";  // nothing measured, so nothing is stale
+      out += ", unmetered)\n";  // no values to show: "stale" would suggest a meter that failed
     }
   }
 

@@ -1,7 +1,10 @@
 #include "api/validate.h"
 
-#include <cstdio>
+#include <array>
 #include <initializer_list>
+#include <string_view>
+
+#include "gateway/config_reader.h"
 
 namespace ampgate::api {
 
@@ -9,30 +12,35 @@ using nlohmann::json;
 
 namespace {
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+using config::detail::did_you_mean;
+std::string num(double v) { return config::detail::number_text(v); }
+
+constexpr std::array<std::string_view, 5> mode_names{"off", "fast", "eco", "eco_plus", "solar"};
+const char* const mode_list = "off, fast, eco, eco_plus, solar";
 
 ApiError invalid(std::string field, std::string message) { return {422, std::move(message), std::move(field)}; }
 
 // A field that must be a number within `range`.
 std::optional<ApiError> check_number(const json& v, const std::string& field, Range range) {
-  if (!v.is_number()) return invalid(field, field + " must be a number (" + std::string(range.unit) + ")");
+  if (!v.is_number()) {
+    return invalid(field, "expected a number (in " + std::string(range.unit) + "), got '" + v.dump() + "'");
+  }
   const double x = v.get<double>();
   if (x < range.min || x > range.max) {
-    return invalid(field, num(x) + " " + range.unit + " is outside " + num(range.min) + "-" + num(range.max) + " " +
+    return invalid(field, num(x) + " " + range.unit + " is outside " + num(range.min) + "–" + num(range.max) + " " +
                               range.unit);
   }
   return std::nullopt;
 }
 
-std::optional<ApiError> only_fields(const json& body, std::initializer_list<const char*> allowed) {
+std::optional<ApiError> only_fields(const json& body, std::initializer_list<std::string_view> allowed) {
   for (const auto& [key, value] : body.items()) {
     bool known = false;
-    for (const char* a : allowed) known = known || key == a;
-    if (!known) return invalid(key, "unknown field '" + key + "'");
+    for (auto a : allowed) known = known || key == a;
+    if (!known) {
+      return invalid(key, "unknown key '" + key + "'" +
+                              did_you_mean(key, std::span<const std::string_view>(allowed.begin(), allowed.size())));
+    }
   }
   return std::nullopt;
 }
@@ -55,12 +63,14 @@ Checked<json> parse_body(const std::string& body) {
 
 Checked<ModeCommand> check_mode(const json& body) {
   if (auto e = only_fields(body, {"mode", "eco_grid_current", "eco_plus_start_surplus"})) return *e;
-  if (!body.contains("mode")) return invalid("mode", "mode is required (off, fast, eco, eco_plus, solar)");
+  if (!body.contains("mode")) return invalid("mode", std::string("missing 'mode': one of ") + mode_list);
   const json& m = body["mode"];
-  if (!m.is_string()) return invalid("mode", "mode must be a string (off, fast, eco, eco_plus, solar)");
-  auto mode = parse_mode(m.get<std::string>());
+  if (!m.is_string()) return invalid("mode", "expected one of " + std::string(mode_list) + ", got '" + m.dump() + "'");
+  const std::string name = m.get<std::string>();
+  auto mode = parse_mode(name);
   if (!mode) {
-    return invalid("mode", "unknown mode '" + m.get<std::string>() + "' (expected off, fast, eco, eco_plus or solar)");
+    return invalid("mode", "'" + name + "' is not a known value" + did_you_mean(name, mode_names) +
+                               "; use one of: " + mode_list);
   }
   ModeCommand cmd;
   cmd.mode = *mode;
@@ -78,23 +88,23 @@ Checked<ModeCommand> check_mode(const json& body) {
 
 Checked<std::optional<double>> check_limit(const json& body, const ChargerView& charger) {
   if (auto e = only_fields(body, {"max_current"})) return *e;
-  if (!body.contains("max_current")) return invalid("max_current", "max_current is required (amps, or null to remove)");
+  if (!body.contains("max_current")) return invalid("max_current", "missing 'max_current': amps, or null to remove");
   const json& v = body["max_current"];
   if (v.is_null()) return std::optional<double>{};
   if (auto e = check_number(v, "max_current", ranges::charger_current)) return *e;
   const double x = v.get<double>();
   if (x > charger.max_current) {
-    return invalid("max_current", num(x) + " A is above the charger's max_current " + num(charger.max_current) + " A");
+    return invalid("max_current", num(x) + " A is above max_current " + num(charger.max_current) + " A");
   }
   if (x < charger.min_current) {
-    return invalid("max_current", num(x) + " A is below the charger's min_current " + num(charger.min_current) + " A");
+    return invalid("max_current", num(x) + " A is below min_current " + num(charger.min_current) + " A");
   }
   return std::optional<double>{x};
 }
 
 Checked<SiteLimitsCommand> check_site_limits(const json& body, const SiteView& site) {
   if (auto e = only_fields(body, {"mains_limit", "duration"})) return *e;
-  if (!body.contains("mains_limit")) return invalid("mains_limit", "mains_limit is required (amps, or null to clear)");
+  if (!body.contains("mains_limit")) return invalid("mains_limit", "missing 'mains_limit': amps, or null to clear");
   SiteLimitsCommand cmd;
   const json& v = body["mains_limit"];
   if (!v.is_null()) {

@@ -1,8 +1,8 @@
 #pragma once
-// Checks the bodies of write requests. Ranges and messages follow site.yaml's: a value a
-// user could not write in the config cannot be written through the API either.
-// The ranges live here, in one table, until the config loader (gateway/config_load.h)
-// exposes its own; then this file switches to those.
+// Checks the bodies of write requests. Ranges and messages are site.yaml's (the loader in
+// gateway/config_*.cpp): a value a user could not write in the config cannot be written
+// through the API either, and it is refused in the same words. The loader keeps its ranges
+// file-local, so they are repeated in the table below; a test holds both to the same values.
 #include <string>
 #include <variant>
 
@@ -31,9 +31,9 @@ struct Range {
 
 // The same ranges as site.yaml (charger currents, mode settings, durations).
 namespace ranges {
-inline constexpr Range charger_current{6.0, 80.0, "A"};
-inline constexpr Range eco_grid_current{6.0, 80.0, "A"};
-inline constexpr Range eco_plus_start_surplus{1.0, 80.0, "A"};
+inline constexpr Range charger_current{6.0, 80.0, "A"};          // chargers[].min_current/max_current
+inline constexpr Range eco_grid_current{6.0, 80.0, "A"};         // chargers[].mode_settings
+inline constexpr Range eco_plus_start_surplus{0.0, 80.0, "A"};   // chargers[].mode_settings
 inline constexpr Range temporary_limit_duration{1.0, 7.0 * 24 * 3600, "s"};
 }  // namespace ranges
 

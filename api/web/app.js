@@ -54,7 +54,8 @@ function phaseRow(name, measured, limit) {
     bar.firstChild.style.width = '0';
   } else {
     const share = limit > 0 ? measured / limit : 1;
-    bar.firstChild.style.width = Math.min(100, share * 100).toFixed(1) + '%';
+    // Clamped: a phase exporting (solar) reads negative and draws an empty bar, not a full one.
+    bar.firstChild.style.width = Math.max(0, Math.min(100, share * 100)).toFixed(1) + '%';
     if (share > 1) bar.classList.add('over'); else if (share > 0.9) bar.classList.add('high');
   }
   const value = el('span', { class: 'value' });
@@ -81,7 +82,8 @@ function render(s) {
     .map((p) => phaseRow(p, mains.measured[p], mains.effective_limit)));
 
   $('circuits').replaceChildren(...s.circuits.filter((c) => c.id !== 'mains').map((c) => {
-    const meter = c.meter ? 'meter ' + c.meter + (c.meter_stale ? ' (stale)' : '') : 'unmetered';
+    if (!c.meter) return el('div', { class: 'circuit' }, 'circuit ' + c.id + ' (limit ' + c.limit + ' A, unmetered)');
+    const meter = 'meter ' + c.meter + (c.meter_stale ? ' (stale)' : '');
     const values = PHASES.map((p) => p + ' ' + amps(c.measured[p])).join(' · ');
     return el('div', { class: 'circuit' }, 'circuit ' + c.id + ' (limit ' + c.limit + ' A, ' + meter + '): ' + values);
   }));
@@ -251,6 +253,10 @@ async function plot() {
       '" stroke-width="2"' + (dashed ? ' stroke-dasharray="4 3"' : '') + '/><text x="' + (W - R + 28) + '" y="' + (ly + 3) + '">' +
       esc(name) + '</text>';
   });
+  if (!all.length) {
+    svg += '<text x="' + (L + (W - L - R) / 2) + '" y="' + (H / 2) + '" text-anchor="middle">' +
+      'no history yet: the gateway stores one point a minute</text>';
+  }
   $('plot').innerHTML = svg + '</svg>';
 }
 

@@ -62,6 +62,22 @@ TEST_F(ApiTest, StatusShowsAStaleMainsMeterAsStaleNotZero) {
   EXPECT_EQ(l2.find("0.0"), std::string::npos) << l2;
 }
 
+TEST_F(ApiTest, StatusTellsAStaleCircuitMeterFromAnUnmeteredCircuit) {
+  gateway.edit([](api::SiteView& s) {
+    api::CircuitView carport;
+    carport.id = "carport";
+    carport.parent = "mains";
+    carport.limit = 32.0;
+    s.circuits.push_back(carport);
+  });
+  auto r = run_program(AMPGATE_BINARY, {"status", "--url", "http://127.0.0.1:" + std::to_string(server->port())});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(line_with(r.out, "circuit carport"), "  circuit carport (limit 32 A, unmetered)") << r.out;
+  EXPECT_EQ(line_with(r.out, "circuit garage"),
+            "  circuit garage (limit 20 A, meter garage-meter STALE): L1 stale  L2 stale  L3 stale A")
+      << r.out;
+}
+
 TEST_F(ApiTest, StatusJsonIsTheApiDocument) {
   auto r = run_program(AMPGATE_BINARY, {"status", "--json", "--url", "http://127.0.0.1:" + std::to_string(server->port())});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -47,6 +47,26 @@ TEST_F(ApiTest, StreamSendsTheSiteThenEachChange) {
   EXPECT_GT(seen[1]["version"].get<std::uint64_t>(), seen[0]["version"].get<std::uint64_t>());
 }
 
+TEST_F(ApiTest, StreamSendsAtMostOneDocumentPerControlPeriod) {
+  gateway.edit([](api::SiteView& s) { s.control_period = 2.0; });
+  std::vector<json> seen;
+  std::uint64_t last_version = 0;
+  SseReader reader([&](const json& site) {
+    seen.push_back(site);
+    if (seen.size() == 1) {
+      // A burst of changes right after a document: they must arrive together, once.
+      for (int i = 0; i < 20; ++i) gateway.edit([i](api::SiteView& s) { s.chargers[0].setpoint.current = 6.0 + i; });
+      last_version = gateway.version();
+      return true;
+    }
+    return false;
+  });
+  client->Get("/api/v1/stream", [&](const char* d, std::size_t n) { return reader.feed(d, n); });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1]["version"], last_version);
+  EXPECT_EQ(seen[1]["chargers"][0]["setpoint"]["current"], 25.0);
+}
+
 TEST_F(ApiTest, StreamAnswersAsEventStream) {
   std::string content_type;
   SseReader reader([](const json&) { return false; });

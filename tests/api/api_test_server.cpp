@@ -38,7 +38,6 @@ int main(int argc, char** argv) {
   ampgate::test::FakeGateway gateway;
   ampgate::api::ServerOptions options;
   options.api = api;
-  options.worker_threads = 72;  // wrk's 64 keep-alive connections each hold a worker
   options.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   ampgate::api::Server server(gateway, options);
   if (auto error = server.start()) {

@@ -218,9 +218,10 @@ void FakeGateway::tick() {
   std::lock_guard lock(mutex_);
   ++ticks_;
   site_.loop_last_run = WallClock::now();
-  for (std::size_t p = 0; p < 3; ++p) {
+  for (std::size_t p = 0; p < 2; ++p) {
     site_.mains.measured[p] = 14.0 + 4.0 * std::sin(ticks_ / 7.0 + static_cast<double>(p));
   }
+  site_.mains.measured[2] = -1.5;  // solar on L3 exports: a negative reading
   site_.meters[0].current = site_.mains.measured;
   if (site_.chargers[0].session) site_.chargers[0].session->energy_wh += 1.9;
   ++site_.version;

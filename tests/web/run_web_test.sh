@@ -2,9 +2,9 @@
 # ctest entry for the browser test. Skips (77) only when Chromium is not installed; installs
 # playwright-core with `npm ci` from the committed lock file into the build folder (never a
 # browser: it drives Debian's /usr/bin/chromium).
-#   run_web_test.sh SOURCE_DIR WORK_DIR SERVER_BINARY
+#   run_web_test.sh SOURCE_DIR WORK_DIR SERVER_BINARY [AMPGATE_BINARY]
 set -euo pipefail
-src=$1 work=$2 server=$3
+src=$1 work=$2 server=$3 ampgate=${4:-}
 chromium=${AMPGATE_CHROMIUM:-/usr/bin/chromium}
 if [[ ! -x $chromium ]]; then
   echo "SKIP: $chromium is not installed (deploy/install-deps.sh installs it)"
@@ -18,4 +18,4 @@ if ! cmp -s "$src/package-lock.json" "$work/node_modules/.ampgate-lock" 2>/dev/n
   cp "$src/package-lock.json" "$work/node_modules/.ampgate-lock"
 fi
 cd "$work"
-exec node web_test.mjs "$server" "$work" "$chromium"
+exec node web_test.mjs "$server" "$work" "$chromium" ${ampgate:+"$ampgate"}
