@@ -1,6 +1,7 @@
 #include "gateway/daemon/daemon.h"
 
 #include <csignal>
+#include <limits>
 
 #include <asio/post.hpp>
 
@@ -104,7 +105,12 @@ void Daemon::tick() {
     return;
   }
   ++cycle_;
-  submit_poll(cycle_ % slow_poll_every == 1);
+  bool readback = false;
+  for (auto& c : runtime_->chargers()) {
+    if (c.readback_due) readback = true;
+    c.readback_due = false;
+  }
+  submit_poll(cycle_ % slow_poll_every == 1 || readback);
   // Decide at the deadline even if some device has not answered: a slow device must not
   // hold up the others (its data is simply older, and stale data is handled as such).
   deadline_.expires_after(period_of(site_) * 8 / 10);
@@ -232,7 +238,7 @@ void Daemon::check_devices(SteadyClock::time_point now) {
     }
     if (s.lifetime_energy) c.last_lifetime_wh = s.lifetime_energy;
     auto caps = c.driver->capabilities();
-    if (c.programmed && caps.watchdog_programmable && caps.failsafe_current &&
+    if (c.programmed && cycle_ >= c.settings_valid_from_cycle && caps.watchdog_programmable && caps.failsafe_current &&
         std::abs(*caps.failsafe_current - c.cfg.failsafe_current) > 0.05 && c.polls_since_program > 2) {
       record_event(storage::Severity::warning, "charger " + c.cfg.id, "failsafe setting differs from the site file, reprogramming",
                    {{"device_a", std::to_string(*caps.failsafe_current)}, {"configured_a", std::to_string(c.cfg.failsafe_current)}});
@@ -258,6 +264,7 @@ void Daemon::program_watchdogs() {
     }
     c.programmed = true;
     c.polls_since_program = 1;
+    c.settings_valid_from_cycle = std::numeric_limits<std::uint64_t>::max();  // until acknowledged
     auto rt = runtime_;
     auto remaining = std::make_shared<int>(static_cast<int>(cmd.requests.size()));
     auto failed = std::make_shared<bool>(false);
@@ -270,6 +277,9 @@ void Daemon::program_watchdogs() {
           record_event(storage::Severity::warning, "charger " + c.cfg.id, "watchdog programming failed, will retry",
                        {{"error", reply.message}});
         } else {
+          // Read back in the next poll; what the charger said before this write is stale.
+          c.readback_due = true;
+          c.settings_valid_from_cycle = cycle_ + 2;
           record_event(storage::Severity::info, "charger " + c.cfg.id, "watchdog programmed",
                        {{"timeout_s", std::to_string(c.cfg.watchdog_timeout)},
                         {"failsafe_a", std::to_string(c.cfg.failsafe_current)}});
