@@ -1,5 +1,6 @@
 #include "gateway/daemon/daemon.h"
 
+#include <algorithm>
 #include <csignal>
 #include <limits>
 
@@ -184,7 +185,15 @@ void Daemon::decide(std::uint64_t cycle) {
   auto now = SteadyClock::now();
   auto wall = storage::Clock::now();
   check_devices(now);
-  if (!sessions_resumed_) {
+  // Resume once every charger has told its state (or is known to be silent): a charger
+  // whose first answer is merely late must not have its session closed as "gateway restart".
+  // Until then no session is started either, so a resumed one is never duplicated.
+  auto state_known = [](const ChargerRuntime& c) {
+    return !c.bus || c.status_failures >= 2 || (c.reachable && c.driver->state().iec != drivers::IecState::unknown);
+  };
+  constexpr std::uint64_t resume_wait_cycles = 5;
+  if (!sessions_resumed_ && (cycle_ >= resume_wait_cycles ||
+                             std::all_of(runtime_->chargers().begin(), runtime_->chargers().end(), state_known))) {
     for (const auto& line : sessions_->resume(*runtime_, wall, now))
       record_event(storage::Severity::info, "sessions", line);
     sessions_resumed_ = true;
@@ -198,7 +207,7 @@ void Daemon::decide(std::uint64_t cycle) {
   apply(alloc);
 
   try {
-    sessions_->update(*runtime_, wall, now);
+    if (sessions_resumed_) sessions_->update(*runtime_, wall, now);
     record_metrics(now, wall);
     storage_->metrics().prune_if_due(wall);
   } catch (const std::exception& e) {
