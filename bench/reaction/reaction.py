@@ -188,7 +188,10 @@ def main():
               f"now {status_kib(gw.pid, 'VmRSS') / 1024:.1f} MiB")
         fuse = get(port, "/fuse-log")
         over = max(v["seconds_over"] for c in fuse["circuits"] for v in c["phases"].values())
-        print(f"fuse log: {'exceeded, ' + format(over, '.2f') + ' s over' if fuse['exceeded'] else 'no limit exceeded'}")
+        # The step (35 A) is far larger than the example's 3 A safety margin, on purpose: the
+        # fuse is over until the gateway has reacted, so this figure follows the reaction time.
+        print(f"fuse log: {'exceeded, ' + format(over, '.2f') + ' s over in total' if fuse['exceeded'] else 'no limit exceeded'}"
+              f" (each step exceeds the {LOW:g}->{HIGH:g} A margin until the gateway reacts)")
         gw.send_signal(signal.SIGTERM)
         gw.wait(timeout=10)
     finally:
