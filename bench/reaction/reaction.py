@@ -191,7 +191,7 @@ def main():
         # The step (35 A) is far larger than the example's 3 A safety margin, on purpose: the
         # fuse is over until the gateway has reacted, so this figure follows the reaction time.
         print(f"fuse log: {'exceeded, ' + format(over, '.2f') + ' s over in total' if fuse['exceeded'] else 'no limit exceeded'}"
-              f" (each step exceeds the {LOW:g}->{HIGH:g} A margin until the gateway reacts)")
+              f" (a {HIGH - LOW:g} A step is larger than the safety margin: over until the gateway reacts)")
         gw.send_signal(signal.SIGTERM)
         gw.wait(timeout=10)
     finally:
