@@ -39,11 +39,18 @@ LOW, HIGH = 5.0, 40.0  # household amps per phase before and after a step
 FIRST_STEP, STEP_EVERY, HOLD = 20.0, 20.0, 10.0  # s: first step, period of steps, time held high
 
 
-def scenario(chargers, runs):
+def step_time(k, period):
+    """The k-th step up. Steps land at different points of the control period (golden-ratio
+    spread): a step just after a poll waits almost a period longer than one just before it,
+    and the median must cover both."""
+    return round(FIRST_STEP + k * STEP_EVERY + ((k * 0.618034) % 1.0) * period, 3)
+
+
+def scenario(chargers, runs, period):
     """Cars everywhere from 2 s; the household steps LOW -> HIGH -> LOW `runs` times."""
     points = [(0.0, LOW)]
     for k in range(runs):
-        up = FIRST_STEP + k * STEP_EVERY
+        up = step_time(k, period)
         points += [(up, HIGH), (up + HOLD, LOW)]
     lines = ["# written by bench/reaction/reaction.py", "time_scale: 1", "tick_ms: 10",
              "wire_timing: true", "turnaround_ms: 5", "household:", "  interpolation: step", "  profile:"]
@@ -121,10 +128,13 @@ def main():
                  "cmake --build --preset release --target ampgate")
 
     chargers = charger_ids(args.site)
+    with open(args.site) as f:
+        m = re.search(r"^\s*control_period:\s*([0-9.]+)", f.read(), re.M)
+    period = float(m.group(1)) if m else 1.0  # the default control period
     work = tempfile.mkdtemp(prefix="ampgate-bench-")
     scn = os.path.join(work, "scenario.yaml")
     with open(scn, "w") as f:
-        f.write(scenario(chargers, args.runs))
+        f.write(scenario(chargers, args.runs, period))
     site_out = os.path.join(work, "sim-site.yaml")
     children = []
 
@@ -147,13 +157,12 @@ def main():
 
         port = wait_for("the simulator", 30, sim_port)
         gw = start([args.ampgate, "run", "--config", site_out, "--db", os.path.join(work, "ampgate.db")], "gateway")
-        period = 1.0  # the example's policy.control_period (default)
         print(f"site {os.path.basename(args.site)}: {len(chargers)} chargers, control period {period} s, "
               f"household step {LOW:g} -> {HIGH:g} A per phase, {args.runs} steps")
 
         times = []
         for k in range(args.runs):
-            step_at = FIRST_STEP + k * STEP_EVERY
+            step_at = step_time(k, period)
             samples = []
             # Sample from just before the step until just before the load goes back down.
             wait_for(f"simulated time {step_at - 1}", step_at + 30, lambda: get(port, "/state")["time"] >= step_at - 1)
