@@ -140,6 +140,9 @@ TEST_F(DaemonTest, LoadStepIsHandledWithinTheTargetWithNoSecondOverAnyFuse) {
   EXPECT_LT(reaction, 2 * period + 2.0);
   for (const auto& [id, a] : limits(state)) EXPECT_GE(a, 6) << id << " should still charge, only less";
   expect_no_second_over_any_fuse();
+  // Nothing rebooted: each charger was programmed once, never "reprogrammed" on a stale read.
+  EXPECT_EQ(db.count("SELECT count(*) FROM events WHERE message LIKE '%differs%' OR message LIKE '%rebooted%'"), 0);
+  EXPECT_EQ(db.count("SELECT count(*) FROM events WHERE message = 'watchdog programmed'"), 3);
 }
 
 // The mains meter goes silent (15..30 s) with meter_lost_fallback 0: every charger under
