@@ -1,6 +1,8 @@
 #include "gateway/daemon/daemon.h"
 
+#include <algorithm>
 #include <csignal>
+#include <limits>
 
 #include <asio/post.hpp>
 
@@ -104,7 +106,12 @@ void Daemon::tick() {
     return;
   }
   ++cycle_;
-  submit_poll(cycle_ % slow_poll_every == 1);
+  bool readback = false;
+  for (auto& c : runtime_->chargers()) {
+    if (c.readback_due) readback = true;
+    c.readback_due = false;
+  }
+  submit_poll(cycle_ % slow_poll_every == 1 || readback);
   // Decide at the deadline even if some device has not answered: a slow device must not
   // hold up the others (its data is simply older, and stale data is handled as such).
   deadline_.expires_after(period_of(site_) * 8 / 10);
@@ -178,7 +185,15 @@ void Daemon::decide(std::uint64_t cycle) {
   auto now = SteadyClock::now();
   auto wall = storage::Clock::now();
   check_devices(now);
-  if (!sessions_resumed_) {
+  // Resume once every charger has told its state (or is known to be silent): a charger
+  // whose first answer is merely late must not have its session closed as "gateway restart".
+  // Until then no session is started either, so a resumed one is never duplicated.
+  auto state_known = [](const ChargerRuntime& c) {
+    return !c.bus || c.status_failures >= 2 || (c.reachable && c.driver->state().iec != drivers::IecState::unknown);
+  };
+  constexpr std::uint64_t resume_wait_cycles = 5;
+  if (!sessions_resumed_ && (cycle_ >= resume_wait_cycles ||
+                             std::all_of(runtime_->chargers().begin(), runtime_->chargers().end(), state_known))) {
     for (const auto& line : sessions_->resume(*runtime_, wall, now))
       record_event(storage::Severity::info, "sessions", line);
     sessions_resumed_ = true;
@@ -192,7 +207,7 @@ void Daemon::decide(std::uint64_t cycle) {
   apply(alloc);
 
   try {
-    sessions_->update(*runtime_, wall, now);
+    if (sessions_resumed_) sessions_->update(*runtime_, wall, now);
     record_metrics(now, wall);
     storage_->metrics().prune_if_due(wall);
   } catch (const std::exception& e) {
@@ -232,7 +247,7 @@ void Daemon::check_devices(SteadyClock::time_point now) {
     }
     if (s.lifetime_energy) c.last_lifetime_wh = s.lifetime_energy;
     auto caps = c.driver->capabilities();
-    if (c.programmed && caps.watchdog_programmable && caps.failsafe_current &&
+    if (c.programmed && cycle_ >= c.settings_valid_from_cycle && caps.watchdog_programmable && caps.failsafe_current &&
         std::abs(*caps.failsafe_current - c.cfg.failsafe_current) > 0.05 && c.polls_since_program > 2) {
       record_event(storage::Severity::warning, "charger " + c.cfg.id, "failsafe setting differs from the site file, reprogramming",
                    {{"device_a", std::to_string(*caps.failsafe_current)}, {"configured_a", std::to_string(c.cfg.failsafe_current)}});
@@ -258,6 +273,7 @@ void Daemon::program_watchdogs() {
     }
     c.programmed = true;
     c.polls_since_program = 1;
+    c.settings_valid_from_cycle = std::numeric_limits<std::uint64_t>::max();  // until acknowledged
     auto rt = runtime_;
     auto remaining = std::make_shared<int>(static_cast<int>(cmd.requests.size()));
     auto failed = std::make_shared<bool>(false);
@@ -270,6 +286,9 @@ void Daemon::program_watchdogs() {
           record_event(storage::Severity::warning, "charger " + c.cfg.id, "watchdog programming failed, will retry",
                        {{"error", reply.message}});
         } else {
+          // Read back in the next poll; what the charger said before this write is stale.
+          c.readback_due = true;
+          c.settings_valid_from_cycle = cycle_ + 2;
           record_event(storage::Severity::info, "charger " + c.cfg.id, "watchdog programmed",
                        {{"timeout_s", std::to_string(c.cfg.watchdog_timeout)},
                         {"failsafe_a", std::to_string(c.cfg.failsafe_current)}});

@@ -73,8 +73,10 @@ storage::SessionProgress SessionTracker::progress_of(ChargerRuntime& c, Open& o,
 
 void SessionTracker::update(SiteRuntime& runtime, storage::TimePoint wall_now, SteadyClock::time_point now) {
   for (auto& c : runtime.chargers()) {
-    if (!c.reachable) continue;  // no news: the session (if any) stays as it is
     const auto& s = c.driver->state();
+    // No news (silent, or its last status read failed and the driver forgot the state):
+    // the session, if any, stays as it is. A glitch must not end a session and start another.
+    if (!c.reachable || s.iec == drivers::IecState::unknown) continue;
     auto it = open_.find(c.cfg.id);
     bool connected = vehicle_connected(s.iec);
     bool fault = !s.errors.empty() || s.iec == drivers::IecState::E || s.iec == drivers::IecState::F;

@@ -50,6 +50,11 @@ struct ChargerRuntime {
   std::optional<double> last_lifetime_wh;
   std::optional<double> last_session_wh;
   int polls_since_program = 0;
+  // Read-back: the settings a charger reports are compared with the site file only from a
+  // period whose poll was made after the programming was acknowledged (some chargers report
+  // them with the slow telemetry, so that poll includes it).
+  bool readback_due = false;
+  std::uint64_t settings_valid_from_cycle = 0;
 };
 
 struct MeterRuntime {

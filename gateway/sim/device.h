@@ -35,6 +35,14 @@ class SimDevice {
   Pdu serve(const Pdu& request, double now);
   std::uint64_t requests() const { return requests_; }
 
+  // Power-on at simulated time `now` (a `reboot` fault makes a fresh device and calls
+  // this): a communication watchdog counts from power-on, and clocks such as a status
+  // time restart.
+  void booted(double now) {
+    boot_time_ = now;
+    on_valid_request(true, now);
+  }
+
   // Register access without counting as communication (tests, presets).
   // Returns 0 or an exception code.
   virtual std::uint8_t read(std::uint8_t function, std::uint16_t address, std::uint16_t count,
@@ -53,11 +61,13 @@ class SimDevice {
     (void)is_write;
     (void)now;
   }
+  double boot_time() const { return boot_time_; }
 
  private:
   std::string id_;
   std::uint8_t unit_;
   std::uint64_t requests_ = 0;
+  double boot_time_ = 0.0;
 };
 
 // What the electrical model tells a charger about its car and its own measurements.

@@ -16,6 +16,7 @@ const char* to_string(FaultKind k) {
     case FaultKind::bad_crc: return "bad_crc";
     case FaultKind::slow: return "slow";
     case FaultKind::exception: return "exception";
+    case FaultKind::reboot: return "reboot";
   }
   return "?";
 }
@@ -213,8 +214,11 @@ class Reader {
     else if (k == "bad_crc") f.kind = FaultKind::bad_crc;
     else if (k == "slow") f.kind = FaultKind::slow;
     else if (k == "exception") f.kind = FaultKind::exception;
-    else problem(kind ? kind : n, at + ".kind", "must be silent, bad_crc, slow or exception");
+    else if (k == "reboot") f.kind = FaultKind::reboot;
+    else problem(kind ? kind : n, at + ".kind", "must be silent, bad_crc, slow, exception or reboot");
     if (auto v = n["from"]) if (auto d = duration(v, at + ".from")) f.from = *d;
+    // A reboot is a moment; `to` only adds a silent boot time after it.
+    if (f.kind == FaultKind::reboot) f.to = f.from;
     if (auto v = n["to"]) {
       if (auto d = duration(v, at + ".to")) {
         if (*d <= f.from) problem(v, at + ".to", "must be after from");

@@ -38,7 +38,9 @@ struct Ev {
   double energy_wanted = 1e9;     // kWh; the car stops drawing once it has this much
 };
 
-enum class FaultKind : std::uint8_t { silent, bad_crc, slow, exception };
+// reboot: at `from` the device restarts with its power-on register values (whatever a
+// client had written is gone) and is silent until `to` (default: back at once).
+enum class FaultKind : std::uint8_t { silent, bad_crc, slow, exception, reboot };
 const char* to_string(FaultKind k);
 
 // A fault on one device (charger or meter id) during [from, to) simulated seconds.

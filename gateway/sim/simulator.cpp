@@ -38,6 +38,7 @@ struct Simulator::Impl final : Dispatcher {
   std::mt19937 rng;
   bool started = false;
   SteadyClock::time_point real_start;
+  std::vector<bool> rebooted;  // per scenario fault: a reboot already happened
   double offset = 0.0;      // simulated seconds added by advance()
   double model_time = 0.0;  // simulated time the model has reached
 
@@ -95,6 +96,7 @@ struct Simulator::Impl final : Dispatcher {
       for (const auto& e : errors) all += "\n  " + e;
       throw std::invalid_argument(all);
     }
+    rebooted.assign(scenario.faults.size(), false);
     const double unix_start = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     model = std::make_unique<ElectricalModel>(site, scenario, unix_start);
     for (const auto& id : model->circuits()) fuse.circuits.push_back({id, site.circuit_limit(id), {}, {}});
@@ -112,11 +114,37 @@ struct Simulator::Impl final : Dispatcher {
     return offset + std::chrono::duration<double>(SteadyClock::now() - real_start).count() * scenario.time_scale;
   }
 
+  // Reboot faults whose time has come: the device is replaced by a fresh one with its
+  // power-on registers, at the same place on the bus. Callers hold `mutex`.
+  void apply_reboots(double now) {
+    for (std::size_t i = 0; i < scenario.faults.size(); ++i) {
+      const auto& f = scenario.faults[i];
+      if (f.kind != FaultKind::reboot || rebooted[i] || now < f.from) continue;
+      rebooted[i] = true;
+      std::string error;
+      if (auto it = chargers.find(f.device); it != chargers.end()) {
+        auto fresh = make_charger(it->second->config(), error);
+        fresh->set_time_scale(scenario.time_scale);
+        fresh->observe(it->second->state());
+        fresh->booted(f.from);
+        by_unit[{it->second->config().bus, fresh->unit()}] = fresh.get();
+        it->second = std::move(fresh);
+      } else if (auto m = meters.find(f.device); m != meters.end()) {
+        auto fresh = make_meter(m->second->config(), error);
+        fresh->booted(f.from);
+        by_unit[{m->second->config().bus, fresh->unit()}] = fresh.get();
+        m->second = std::move(fresh);
+        m->second->observe(model->meter(f.device));
+      }
+    }
+  }
+
   void step_to(double t) {  // callers hold `mutex` (or are the constructor)
     bool first = model_time == 0.0 && fuse.duration == 0.0;
     while (first || model_time < t) {
       const double dt = std::min(max_step, t - model_time);
       model_time += dt;
+      apply_reboots(model_time);
       std::map<std::string, Drive> drives;
       for (const auto& [id, c] : chargers) drives[id] = c->drive(model_time);
       model->step(model_time, dt, drives);
@@ -135,6 +163,7 @@ struct Simulator::Impl final : Dispatcher {
   Answer answer(const std::string& bus, std::uint8_t unit, const Pdu& request) override {
     std::lock_guard lock(mutex);
     const double now = clock_now();
+    apply_reboots(now);
     if (unit == 0) {  // broadcast: every device on the bus takes it, nobody answers
       for (auto& [key, d] : by_unit)
         if (key.first == bus) d->serve(request, now);
@@ -147,6 +176,7 @@ struct Simulator::Impl final : Dispatcher {
       if (f.device != d->id() || !f.active(now)) continue;
       switch (f.kind) {
         case FaultKind::silent:
+        case FaultKind::reboot:  // still booting
           return {};
         case FaultKind::exception:
           out.pdu = exception_pdu(request.empty() ? 0 : request[0], static_cast<std::uint8_t>(f.code));

@@ -2,6 +2,7 @@
 // FC6/FC16. Written from the vendor's register table (docs/simulator.md lists what the
 // simulator answers). Range checks answer exception 3; writes to read-only registers
 // answer exception 2.
+#include <algorithm>
 #include <cmath>
 
 #include "gateway/sim/device.h"
@@ -110,7 +111,9 @@ class TeltoCharge final : public SimCharger {
     }
     const auto st = states(now);
     w[6] = st[0];
-    put_words_le(w, 7, static_cast<std::uint32_t>(state_.plugged_seconds), 2);
+    // Time in the current state; the charger's own clock, so it restarts at a reboot.
+    const double status_time = std::min(state_.plugged_seconds, std::max(0.0, now - boot_time()));
+    put_words_le(w, 7, static_cast<std::uint32_t>(status_time), 2);
     w[9] = teltocharge_id;
     w[10] = config_.phases == 3 ? 1 : 0;
     w[11] = config_.phases == 3 ? 1 : 0;

@@ -138,6 +138,22 @@ TEST_F(WireTest, SilentWindowThenRecovery) {
   EXPECT_EQ(read_holding(ctx.get(), 11, 0, 1, regs), 0);
 }
 
+TEST_F(WireTest, RebootIsSilentWhileBootingThenAnswersWithPowerOnValues) {
+  Scenario sc;
+  sc.faults.push_back({"a", FaultKind::reboot, 100, 110});
+  start(sc);
+  auto ctx = rtu_client(sim->rtu_path("rs485"));
+  ASSERT_EQ(write_holding(ctx.get(), 11, 19, 10), 0);  // what a gateway programs
+  ASSERT_EQ(write_holding(ctx.get(), 11, 20, 8), 0);
+  sim->advance(105);
+  EXPECT_EQ(read_holding(ctx.get(), 11, 19, 2, regs), ETIMEDOUT);  // booting
+  sim->advance(10);
+  modbus_flush(ctx.get());
+  ASSERT_EQ(read_holding(ctx.get(), 11, 19, 2, regs), 0);
+  EXPECT_EQ(regs[0], 30);  // communication timeout back at its default
+  EXPECT_EQ(regs[1], 6);   // failsafe current too
+}
+
 TEST_F(WireTest, BadCrcWindowThenRecovery) {
   Scenario sc;
   sc.faults.push_back({"a", FaultKind::bad_crc, 0, 1000});
