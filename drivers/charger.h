@@ -29,6 +29,7 @@ struct Capabilities {
   bool has_watchdog = false;                // stops or falls back on its own when the gateway goes quiet
   bool watchdog_programmable = false;       // program_watchdog() can set timeout and failsafe
   std::optional<double> failsafe_current;   // A, as last read back from the device (if it reports it)
+  std::optional<double> watchdog_timeout;   // s, as last read back (a reboot resets it to the default)
   bool authorization = false;               // authorize() does something
   bool socket_lock = false;                 // set_socket_lock() does something
 };

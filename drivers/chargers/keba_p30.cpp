@@ -92,6 +92,7 @@ Capabilities KebaP30::capabilities() const {
   c.has_watchdog = true;
   c.watchdog_programmable = true;
   c.failsafe_current = detail_.failsafe_current;
+  c.watchdog_timeout = detail_.failsafe_timeout_s;
   return c;
 }
 

@@ -58,6 +58,7 @@ Capabilities TeltoCharge::capabilities() const {
   c.has_watchdog = true;
   c.watchdog_programmable = true;
   c.failsafe_current = detail_.failsafe_current;
+  c.watchdog_timeout = detail_.comm_timeout_s;
   c.authorization = true;
   c.socket_lock = true;
   return c;

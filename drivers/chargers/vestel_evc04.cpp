@@ -75,6 +75,7 @@ Capabilities VestelEvc04::capabilities() const {
   c.has_watchdog = true;
   c.watchdog_programmable = true;
   c.failsafe_current = detail_.failsafe_current;
+  c.watchdog_timeout = detail_.failsafe_timeout_s;
   return c;
 }
 

@@ -247,10 +247,22 @@ void Daemon::check_devices(SteadyClock::time_point now) {
     }
     if (s.lifetime_energy) c.last_lifetime_wh = s.lifetime_energy;
     auto caps = c.driver->capabilities();
-    if (c.programmed && cycle_ >= c.settings_valid_from_cycle && caps.watchdog_programmable && caps.failsafe_current &&
-        std::abs(*caps.failsafe_current - c.cfg.failsafe_current) > 0.05 && c.polls_since_program > 2) {
-      record_event(storage::Severity::warning, "charger " + c.cfg.id, "failsafe setting differs from the site file, reprogramming",
-                   {{"device_a", std::to_string(*caps.failsafe_current)}, {"configured_a", std::to_string(c.cfg.failsafe_current)}});
+    if (!c.programmed || cycle_ < c.settings_valid_from_cycle || !caps.watchdog_programmable || c.polls_since_program <= 2)
+      continue;
+    // The charger's own settings, read back, must be what the site file says. A reboot (or
+    // someone with the vendor app) resets them; the timeout is checked as well as the
+    // failsafe current, since a failsafe configured at the device default would not show it.
+    bool failsafe_differs = caps.failsafe_current && std::abs(*caps.failsafe_current - c.cfg.failsafe_current) > 0.05;
+    // Whole seconds on the wire: allow the rounding.
+    bool timeout_differs = caps.watchdog_timeout && std::abs(*caps.watchdog_timeout - c.cfg.watchdog_timeout) >= 1.0;
+    if (failsafe_differs || timeout_differs) {
+      record_event(storage::Severity::warning, "charger " + c.cfg.id,
+                   std::string(failsafe_differs ? "failsafe" : "watchdog timeout") +
+                       " setting differs from the site file, reprogramming",
+                   {{"device_failsafe_a", caps.failsafe_current ? std::to_string(*caps.failsafe_current) : "unknown"},
+                    {"configured_failsafe_a", std::to_string(c.cfg.failsafe_current)},
+                    {"device_timeout_s", caps.watchdog_timeout ? std::to_string(*caps.watchdog_timeout) : "unknown"},
+                    {"configured_timeout_s", std::to_string(c.cfg.watchdog_timeout)}});
       c.programmed = false;
       c.commanded_known = false;
     }

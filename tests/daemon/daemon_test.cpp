@@ -51,8 +51,8 @@ std::string dump(const std::vector<Db::Row>& rows) {
 
 class DaemonTest : public ::testing::Test {
  protected:
-  void start(const std::string& scenario) {
-    sim = std::make_unique<SimProcess>(dir.path(), fixture("sites/yard.yaml"), fixture("scenarios/" + scenario));
+  void start(const std::string& scenario, const std::string& site = "yard.yaml") {
+    sim = std::make_unique<SimProcess>(dir.path(), fixture("sites/" + site), fixture("scenarios/" + scenario));
     gateway = std::make_unique<GatewayProcess>(dir.path(), sim->site_for_gateway(), db_path);
     // The cars plug in at 5 s into chargers the gateway has already paused; a charger left
     // at its power-on setting would let them draw more than the fuse carries.
@@ -237,6 +237,33 @@ TEST_F(DaemonTest, ChargerRebootIsDetectedAndReprogrammed) {
   })) << "bay-1 was not programmed again";
   EXPECT_EQ(settings(), std::make_pair(10, 8)) << "read back from the charger after reprogramming";
   EXPECT_FALSE(sim->state()["chargers"]["bay-1"]["watchdog_expired"].get<bool>());
+}
+
+// The same reboot on a site whose failsafe current is the charger's power-on default (6 A):
+// only the communication timeout (back to 30 s) shows that the settings were lost.
+TEST_F(DaemonTest, ChargerRebootWithDefaultFailsafeIsCaughtByItsTimeout) {
+  ASSERT_NO_FATAL_FAILURE(start("charger-reboot.yaml", "yard-default-failsafe.yaml"));
+  ASSERT_NO_FATAL_FAILURE(wait_in_control());
+  constexpr double reboot_at = 15;
+  ASSERT_LT(sim->time(), reboot_at - 1);
+  auto settings = [&] {
+    auto r = sim->registers("bay-1", 19, 2);
+    return std::make_pair(r[19], r[20]);
+  };
+  ASSERT_EQ(settings(), std::make_pair(10, 6)) << "programmed at start";
+  const auto programmed_before =
+      db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND message = 'watchdog programmed'");
+
+  sim->wait_time(reboot_at + 0.1);
+  ASSERT_TRUE(poll_until(20s, [&] {
+    return db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND severity = 'warning' AND "
+                    "message LIKE 'watchdog timeout setting differs%'") > 0;
+  })) << "the gateway did not notice the timeout going back to its default";
+  ASSERT_TRUE(poll_until(20s, [&] {
+    return db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND message = 'watchdog programmed'") >
+           programmed_before;
+  })) << "bay-1 was not programmed again";
+  EXPECT_EQ(settings(), std::make_pair(10, 6)) << "read back from the charger after reprogramming";
 }
 
 // kill -9 while three sessions run, then a restart: still exactly three sessions, the
