@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -98,7 +98,9 @@ class Child {
       _exit(127);
     }
     close(out);
-    if (pid_ > 0) pidfd_ = pidfd_open(pid_, 0);
+    // A pidfd lets the test wait for the exit with a timeout (poll) instead of polling
+    // waitpid. Through syscall(): Debian 12's <sys/pidfd.h> lacks extern "C".
+    if (pid_ > 0) pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   }
   ~Child() {
     if (pid_ > 0 && !status_) {
