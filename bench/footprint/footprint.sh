@@ -2,7 +2,7 @@
 # bench/footprint/footprint.sh [--seconds N] [--no-arm]
 #
 # How big ampgate is on a gateway's flash and in its RAM:
-#   * the stripped size of the x86-64 release binary (a stripped copy; the build keeps its
+#   * the stripped size of the x86-64 release binary (RelWithDebInfo, -O2; a stripped copy, the build keeps its
 #     debug info) and, when deploy/cross-build.sh arm64 has run or can run, of the arm64 one;
 #   * the resident memory (VmRSS now, VmHWM = peak) of `ampgate run` controlling the
 #     20-charger example (examples/fleet-20-teltocharge.yaml) against `ampgate simulate`,
@@ -10,7 +10,8 @@
 #   * the same for the arm64 binary run under qemu-user (qemu-aarch64 -L ...), when
 #     qemu-user is there or can be installed. That figure is the qemu process: it includes
 #     the emulator's own memory (translation cache, its heap), so it is an upper bound for
-#     the daemon on a real ARM box; the script prints the guest's own file mappings apart.
+#     the daemon on a real ARM box. The script prints the guest's own file mappings apart,
+#     and estimates the emulator's share by running the x86-64 binary under qemu-x86_64.
 #
 # Needs the `release` preset (built here if missing: target ampgate only). Every process it
 # starts is stopped by its PID; temporary files go to a private directory removed at exit.
@@ -112,7 +113,7 @@ x86_rss=$m_rss x86_hwm=$m_hwm
 chargers=$(grep -c "model: teltocharge" "$site_example")
 echo
 echo "ampgate footprint ($(git rev-parse --short HEAD 2>/dev/null || echo unknown), $chargers chargers, ${seconds}s against the simulator)"
-printf "  %-34s %s (%s bytes)\n" "x86-64 stripped binary:" "$(human "$x86_size")" "$x86_size"
+printf "  %-34s %s (%s bytes)\n" "x86-64 stripped binary (-O2):" "$(human "$x86_size")" "$x86_size"
 printf "  %-34s VmRSS %s kB, VmHWM %s kB\n" "x86-64 daemon resident memory:" "$x86_rss" "$x86_hwm"
 
 # --- arm64 ---------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ fi
 cp "$arm_dir/ampgate" "$work/ampgate-arm64"
 aarch64-linux-gnu-strip "$work/ampgate-arm64"
 arm_size=$(stat -c %s "$work/ampgate-arm64")
-printf "  %-34s %s (%s bytes)\n" "arm64 stripped binary:" "$(human "$arm_size")" "$arm_size"
+printf "  %-34s %s (%s bytes)\n" "arm64 stripped binary (-Os):" "$(human "$arm_size")" "$arm_size"
 
 if ! command -v qemu-aarch64 >/dev/null; then
   echo "footprint: installing qemu-user to run the arm64 binary" >&2
@@ -154,5 +155,16 @@ if ! "${qemu[@]}" "$arm_dir/ampgate" --version >"$work/arm-version.txt" 2>&1; th
 fi
 echo "footprint: running the 20-charger example as arm64 under qemu-user for ${seconds}s" >&2
 measure arm64 "$arm_dir/ampgate" "${qemu[@]}" "$arm_dir/ampgate"
+arm_rss=$m_rss
 printf "  %-34s VmRSS %s kB, VmHWM %s kB (the qemu process; the guest's binary and libraries: %s kB of it)\n" \
   "arm64 daemon under qemu-user:" "$m_rss" "$m_hwm" "$m_files"
+# The emulator's own share, measured the same way: the x86-64 binary under qemu-x86_64
+# (same qemu-user package, same translation machinery) minus its native figure.
+if command -v qemu-x86_64 >/dev/null; then
+  echo "footprint: running the x86-64 binary under qemu-x86_64 for ${seconds}s (the emulator's share)" >&2
+  measure x86_64-qemu "$x86_bin" qemu-x86_64 "$x86_bin"
+  overhead=$((m_rss - x86_rss))
+  printf "  %-34s VmRSS %s kB, so qemu itself adds about %s kB\n" "x86-64 daemon under qemu-user:" "$m_rss" "$overhead"
+  printf "  %-34s about %s kB (arm64 under qemu minus the emulator's share)\n" "arm64 daemon, estimated native:" \
+    "$((arm_rss - overhead))"
+fi
