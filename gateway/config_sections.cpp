@@ -55,7 +55,7 @@ void parse_api(Reader& r, const YAML::Node& node, Location at, Parsed& p) {
                "'" + *v + "' is not an IP address; use 127.0.0.1 (this box only) or 0.0.0.0 (every interface)");
     }
   }
-  if (auto v = m.integer("port", 1, 65535)) api.port = static_cast<int>(*v);
+  if (auto v = m.integer("port", 0, 65535)) api.port = static_cast<int>(*v);  // 0: any free port
   if (auto v = m.text("token_file")) api.token_file = *v;
   if (auto v = m.boolean("reads_need_token")) api.reads_need_token = *v;
 }

@@ -20,6 +20,11 @@ set(CMAKE_LIBRARY_ARCHITECTURE ${triplet})
 set(ENV{PKG_CONFIG_LIBDIR} "${AMPGATE_CROSS_SYSROOT}/usr/lib/${triplet}/pkgconfig:${AMPGATE_CROSS_SYSROOT}/usr/share/pkgconfig")
 set(ENV{PKG_CONFIG_SYSROOT_DIR} ${AMPGATE_CROSS_SYSROOT})
 
+# Multiarch headers (openssl/opensslconf.h, which httplib.h pulls in) live in the target's
+# own include folder, which the cross compiler does not search in an unpacked sysroot.
+string(APPEND CMAKE_C_FLAGS_INIT " -isystem ${AMPGATE_CROSS_SYSROOT}/usr/include/${triplet}")
+string(APPEND CMAKE_CXX_FLAGS_INIT " -isystem ${AMPGATE_CROSS_SYSROOT}/usr/include/${triplet}")
+
 # The linker must find the libraries our libraries need (libssl for httplib, liblzma for
 # libsystemd, ...) in the unpacked sysroot.
 foreach(dir ${AMPGATE_CROSS_SYSROOT}/usr/lib/${triplet} ${AMPGATE_CROSS_SYSROOT}/lib/${triplet})

@@ -69,6 +69,14 @@ void Daemon::wait_signal() {
 
 int Daemon::run() {
   wait_signal();
+  if (auto wd = notify_.watchdog_interval();
+      wd && std::chrono::duration<double>(*wd).count() < 2 * site_.policy.control_period) {
+    // Pings come once per period: a watchdog shorter than two periods restarts a healthy gateway.
+    record_event(storage::Severity::warning, "gateway",
+                 "systemd WatchdogSec is shorter than two control periods; raise it in the unit or shorten policy.control_period",
+                 {{"watchdog_s", std::to_string(std::chrono::duration<double>(*wd).count())},
+                  {"control_period_s", std::to_string(site_.policy.control_period)}});
+  }
   start_runtime();
   record_event(storage::Severity::info, "gateway", "started",
                {{"site", site_.site.name}, {"chargers", std::to_string(site_.chargers.size())},

@@ -51,6 +51,36 @@ std::string dump(const std::vector<Db::Row>& rows) {
 
 class DaemonTest : public ::testing::Test {
  protected:
+  // bay-1 reboots at 15 s (scenario charger-reboot.yaml): the gateway must record a warning
+  // matching `event_like` and program timeout 10 s / `failsafe` A again, read back from the
+  // charger's registers.
+  void reboot_is_reprogrammed(const std::string& site, int failsafe, const std::string& event_like) {
+    ASSERT_NO_FATAL_FAILURE(start("charger-reboot.yaml", site));
+    ASSERT_NO_FATAL_FAILURE(wait_in_control());
+    constexpr double reboot_at = 15;
+    ASSERT_LT(sim->time(), reboot_at - 1);
+    auto settings = [&] {
+      auto r = sim->registers("bay-1", 19, 2);
+      return std::make_pair(r[19], r[20]);
+    };
+    ASSERT_EQ(settings(), std::make_pair(10, failsafe)) << "programmed at start";
+    const auto programmed_before =
+        db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND message = 'watchdog programmed'");
+    ASSERT_GE(programmed_before, 1);
+
+    sim->wait_time(reboot_at + 0.1);
+    ASSERT_TRUE(poll_until(20s, [&] {
+      return db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND severity = 'warning' AND "
+                      "message LIKE '" + event_like + "'") > 0;
+    })) << "the gateway recorded no mismatch/reboot event for bay-1";
+    ASSERT_TRUE(poll_until(20s, [&] {
+      return db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND message = 'watchdog programmed'") >
+             programmed_before;
+    })) << "bay-1 was not programmed again";
+    EXPECT_EQ(settings(), std::make_pair(10, failsafe)) << "read back from the charger after reprogramming";
+    EXPECT_FALSE(sim->state()["chargers"]["bay-1"]["watchdog_expired"].get<bool>());
+  }
+
   void start(const std::string& scenario, const std::string& site = "yard.yaml") {
     sim = std::make_unique<SimProcess>(dir.path(), fixture("sites/" + site), fixture("scenarios/" + scenario));
     gateway = std::make_unique<GatewayProcess>(dir.path(), sim->site_for_gateway(), db_path);
@@ -213,57 +243,13 @@ TEST_F(DaemonTest, SilentChargerIsReservedAtItsFailsafeCurrent) {
 // bay-1 reboots: its communication timeout and failsafe current fall back to the device's
 // defaults (30 s, 6 A). The gateway notices and programs the site's values (10 s, 8 A) again.
 TEST_F(DaemonTest, ChargerRebootIsDetectedAndReprogrammed) {
-  ASSERT_NO_FATAL_FAILURE(start("charger-reboot.yaml"));
-  ASSERT_NO_FATAL_FAILURE(wait_in_control());
-  constexpr double reboot_at = 15;
-  ASSERT_LT(sim->time(), reboot_at - 1);
-  auto settings = [&] {
-    auto r = sim->registers("bay-1", 19, 2);
-    return std::make_pair(r[19], r[20]);
-  };
-  ASSERT_EQ(settings(), std::make_pair(10, 8)) << "programmed at start";
-  const auto programmed_before =
-      db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND message = 'watchdog programmed'");
-  ASSERT_GE(programmed_before, 1);
-
-  sim->wait_time(reboot_at + 0.1);
-  ASSERT_TRUE(poll_until(20s, [&] {
-    return db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND severity = 'warning' AND "
-                    "(message LIKE '%differs%' OR message LIKE '%rebooted%')") > 0;
-  })) << "the gateway recorded no mismatch/reboot event for bay-1";
-  ASSERT_TRUE(poll_until(20s, [&] {
-    return db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND message = 'watchdog programmed'") >
-           programmed_before;
-  })) << "bay-1 was not programmed again";
-  EXPECT_EQ(settings(), std::make_pair(10, 8)) << "read back from the charger after reprogramming";
-  EXPECT_FALSE(sim->state()["chargers"]["bay-1"]["watchdog_expired"].get<bool>());
+  reboot_is_reprogrammed("yard.yaml", 8, "%differs%");
 }
 
 // The same reboot on a site whose failsafe current is the charger's power-on default (6 A):
 // only the communication timeout (back to 30 s) shows that the settings were lost.
 TEST_F(DaemonTest, ChargerRebootWithDefaultFailsafeIsCaughtByItsTimeout) {
-  ASSERT_NO_FATAL_FAILURE(start("charger-reboot.yaml", "yard-default-failsafe.yaml"));
-  ASSERT_NO_FATAL_FAILURE(wait_in_control());
-  constexpr double reboot_at = 15;
-  ASSERT_LT(sim->time(), reboot_at - 1);
-  auto settings = [&] {
-    auto r = sim->registers("bay-1", 19, 2);
-    return std::make_pair(r[19], r[20]);
-  };
-  ASSERT_EQ(settings(), std::make_pair(10, 6)) << "programmed at start";
-  const auto programmed_before =
-      db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND message = 'watchdog programmed'");
-
-  sim->wait_time(reboot_at + 0.1);
-  ASSERT_TRUE(poll_until(20s, [&] {
-    return db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND severity = 'warning' AND "
-                    "message LIKE 'watchdog timeout setting differs%'") > 0;
-  })) << "the gateway did not notice the timeout going back to its default";
-  ASSERT_TRUE(poll_until(20s, [&] {
-    return db.count("SELECT count(*) FROM events WHERE source = 'charger bay-1' AND message = 'watchdog programmed'") >
-           programmed_before;
-  })) << "bay-1 was not programmed again";
-  EXPECT_EQ(settings(), std::make_pair(10, 6)) << "read back from the charger after reprogramming";
+  reboot_is_reprogrammed("yard-default-failsafe.yaml", 6, "watchdog timeout setting differs%");
 }
 
 // kill -9 while three sessions run, then a restart: still exactly three sessions, the

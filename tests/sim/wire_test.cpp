@@ -192,10 +192,17 @@ TEST_F(WireTest, SlowAnswersArriveLateThenOnTimeAgain) {
   modbus_set_response_timeout(ctx.get(), 0, 50000);
   EXPECT_EQ(read_holding(ctx.get(), 11, 0, 1, regs), ETIMEDOUT);
   sim->advance(1000);
-  // Let the late answer to the timed-out request arrive, then drop it.
+  // The late answer to the timed-out request is still coming; when it lands depends on the
+  // machine's load. A client drops whatever is not the answer to its own request, so within
+  // a few requests the answers are on time again, and then stay so.
   modbus_set_response_timeout(ctx.get(), 0, 300000);
-  EXPECT_NE(read_holding(ctx.get(), 12, 0, 1, regs), -1);
-  modbus_flush(ctx.get());
+  int rc = -1;
+  for (int attempt = 0; attempt < 5 && rc != 0; ++attempt) {
+    rc = read_holding(ctx.get(), 11, 0, 1, regs);
+    if (rc != 0) modbus_flush(ctx.get());
+  }
+  EXPECT_EQ(rc, 0) << "no answer on time within 5 requests after the slow window";
+  EXPECT_EQ(read_holding(ctx.get(), 11, 0, 1, regs), 0);
   EXPECT_EQ(read_holding(ctx.get(), 11, 0, 1, regs), 0);
 }
 
