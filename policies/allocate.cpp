@@ -36,8 +36,7 @@ std::vector<int> rank_active(const SiteSnapshot& site, const Model& model) {
     int j;
     bool operator<(const Key& o) const {
       if (priority != o.priority) return priority > o.priority;
-      if (start != o.start) return start < o.start;
-      return j < o.j;
+      return start < o.start;
     }
   };
   std::vector<Key> keys;
@@ -47,7 +46,7 @@ std::vector<int> rank_active(const SiteSnapshot& site, const Model& model) {
     const auto& c = site.chargers[j];
     keys.push_back({by_priority ? c.priority : 0, c.session_start, static_cast<int>(j)});
   }
-  std::sort(keys.begin(), keys.end());
+  std::stable_sort(keys.begin(), keys.end());  // ties keep snapshot order
   std::vector<int> order(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].j;
   return order;
