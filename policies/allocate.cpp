@@ -159,6 +159,10 @@ Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now)
       const int amps = pass.shared.amps[j];
       setpoints[j] = Setpoint{amps, f.phases, amps > 0};
     }
+    if (setpoints[j] == c.last_setpoint) {  // the steady state: nothing to compare
+      group[j] = 1;
+      continue;
+    }
     const auto before = draw_of(c, c.last_setpoint), after = draw_of(c, setpoints[j]);
     bool lower = false, higher = false;
     for (int p = 0; p < 3; ++p) lower |= after[p] < before[p], higher |= after[p] > before[p];
