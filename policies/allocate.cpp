@@ -25,36 +25,43 @@ bool sum_grace_active(const SiteSnapshot& site, const PolicyMemory& memory, Seco
          (!memory.sum_over_since || now - *memory.sum_over_since < p.max_sum_mains_grace);
 }
 
-Pass run_pass(const SiteSnapshot& site, const Model& model, const std::vector<ChargerMemory>& in,
-              bool grace, Seconds now) {
-  Pass pass;
-  const std::size_t n = site.chargers.size();
-  pass.loads.resize(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    pass.loads[j] = load_of(site.chargers[j], model.chargers[j]);
-    if (model.chargers[j].cls == Class::active) pass.order.push_back(static_cast<int>(j));
-  }
-  const bool mixed = site.policy.phase_mode == PhaseMode::mixed;
+// Chargers that take part, by rank: (priority sharing: higher priority first), earlier
+// session first, then snapshot order. Sorted once per call: a second pass only changes
+// phase counts, which run_pass folds in with a stable partition.
+std::vector<int> rank_active(const SiteSnapshot& site, const Model& model) {
   const bool by_priority = site.policy.sharing == Sharing::priority;
-  // Rank: (mixed: 3-phase first), (priority: higher first), earlier session first.
   struct Key {
-    int tier, priority;
+    int priority;
     Seconds start;
     int j;
     bool operator<(const Key& o) const {
-      if (tier != o.tier) return tier < o.tier;
       if (priority != o.priority) return priority > o.priority;
-      if (start != o.start) return start < o.start;
-      return j < o.j;
+      return start < o.start;
     }
   };
   std::vector<Key> keys;
-  keys.reserve(pass.order.size());
-  for (int j : pass.order)
-    keys.push_back({mixed && pass.loads[j].k != 3, by_priority ? site.chargers[j].priority : 0,
-                    site.chargers[j].session_start, j});
-  std::sort(keys.begin(), keys.end());
-  for (std::size_t i = 0; i < keys.size(); ++i) pass.order[i] = keys[i].j;
+  keys.reserve(site.chargers.size());
+  for (std::size_t j = 0; j < site.chargers.size(); ++j) {
+    if (model.chargers[j].cls != Class::active) continue;
+    const auto& c = site.chargers[j];
+    keys.push_back({by_priority ? c.priority : 0, c.session_start, static_cast<int>(j)});
+  }
+  std::stable_sort(keys.begin(), keys.end());  // ties keep snapshot order
+  std::vector<int> order(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].j;
+  return order;
+}
+
+Pass run_pass(const SiteSnapshot& site, const Model& model, const std::vector<int>& ranked,
+              const std::vector<ChargerMemory>& in, bool grace, Seconds now) {
+  Pass pass;
+  const std::size_t n = site.chargers.size();
+  pass.loads.resize(n);
+  for (std::size_t j = 0; j < n; ++j) pass.loads[j] = load_of(site.chargers[j], model.chargers[j]);
+  // Mixed phase mode ranks every 3-phase charger before the 1-phase ones.
+  pass.order = ranked;
+  if (site.policy.phase_mode == PhaseMode::mixed)
+    std::stable_partition(pass.order.begin(), pass.order.end(), [&](int j) { return pass.loads[j].k == 3; });
   pass.demands = decide_modes(site, model, pass.loads, pass.order, in, pass.memory, now);
   pass.shared = share(site, model.grid, model.chargers, pass.loads, pass.demands, pass.order, grace);
   return pass;
@@ -122,8 +129,9 @@ Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now)
     for (std::size_t j = 0; j < n; ++j) v[j] = model.chargers[j].phases;
     return v;
   }();
-  Pass pass = run_pass(site, model, in, grace, now);
-  if (choose_phases(site, model, pass, in, now)) pass = run_pass(site, model, in, grace, now);
+  const std::vector<int> ranked = rank_active(site, model);
+  Pass pass = run_pass(site, model, ranked, in, grace, now);
+  if (choose_phases(site, model, pass, in, now)) pass = run_pass(site, model, ranked, in, grace, now);
 
   // Memory: timers from the final pass, phase choices with the time they changed.
   for (std::size_t j = 0; j < n; ++j) {
@@ -138,26 +146,33 @@ Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now)
     memory.sum_over_since.reset();
   }
 
-  // Setpoints, reductions first.
-  std::vector<ChargerSetpoint> down, same, up;
+  // Setpoints, reductions first: group 0 lowers a draw and raises none, 1 changes nothing,
+  // 2 raises one. Grouped by index so each setpoint is built once, in its final place.
+  std::vector<Setpoint> setpoints(n);
+  std::vector<std::uint8_t> group(n);
   for (std::size_t j = 0; j < n; ++j) {
     const auto& c = site.chargers[j];
     const auto& f = model.chargers[j];
-    ChargerSetpoint s{c.id, {}, pass.shared.reasons[j]};
     if (f.cls == Class::unreachable) {
-      s.setpoint = c.last_setpoint;  // nothing can be commanded; its draw is reserved
+      setpoints[j] = c.last_setpoint;  // nothing can be commanded; its draw is reserved
     } else {
       const int amps = pass.shared.amps[j];
-      s.setpoint = Setpoint{amps, f.phases, amps > 0};
+      setpoints[j] = Setpoint{amps, f.phases, amps > 0};
     }
-    const auto before = draw_of(c, c.last_setpoint), after = draw_of(c, s.setpoint);
+    if (setpoints[j] == c.last_setpoint) {  // the steady state: nothing to compare
+      group[j] = 1;
+      continue;
+    }
+    const auto before = draw_of(c, c.last_setpoint), after = draw_of(c, setpoints[j]);
     bool lower = false, higher = false;
     for (int p = 0; p < 3; ++p) lower |= after[p] < before[p], higher |= after[p] > before[p];
-    (higher ? up : lower ? down : same).push_back(std::move(s));
+    group[j] = higher ? 2 : lower ? 0 : 1;
   }
   out.setpoints.reserve(n);
-  for (auto* group : {&down, &same, &up})
-    for (auto& s : *group) out.setpoints.push_back(std::move(s));
+  for (std::uint8_t g = 0; g < 3; ++g)
+    for (std::size_t j = 0; j < n; ++j)
+      if (group[j] == g)
+        out.setpoints.push_back({site.chargers[j].id, setpoints[j], to_reason(pass.shared.reasons[j], model.circuits)});
   return out;
 }
 

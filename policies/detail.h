@@ -22,15 +22,35 @@ struct Load {
   std::array<std::uint8_t, 3> coef{};
   int k = 0;  // number of site phases it draws on
 };
-Load load_on_phases(const std::array<Phase, 3>& map, int phases);
-Load load_on_phase(Phase p);
+// Inline: called per charger several times in every pass.
+inline Load load_on_phases(const std::array<Phase, 3>& map, int phases) {
+  Load l;
+  for (int i = 0; i < (phases == 1 ? 1 : 3); ++i) l.coef[phase_index(map[i])] = 1;
+  for (auto c : l.coef) l.k += c;
+  return l;
+}
+inline Load load_on_phase(Phase p) {
+  Load l;
+  l.coef[phase_index(p)] = 1;
+  l.k = 1;
+  return l;
+}
 
 enum class LimitKind : std::uint8_t { fuse, meter_stale, external, sum };
+
+// A Reason with its circuit as an index (circuit 0 is the mains) instead of a name. The
+// passes record one per charger many times over; names are only looked up once, when the
+// setpoints are written (copying strings there was most of the time for large sites).
+struct Why {
+  ReasonKind kind = ReasonKind::no_car;
+  std::int8_t phase = -1;   // site phase index, -1 = none
+  std::int32_t circuit = -1;  // -1 = none
+};
+Reason to_reason(const Why& why, const std::vector<const CircuitSnapshot*>& circuits);
 
 // Room left in every limit: per circuit and site phase (index circuit*3 + phase), plus one
 // sum-of-phases limit on the mains (index sum()). Circuit 0 is the mains.
 struct Grid {
-  std::vector<std::string> ids;
   std::vector<int> parent;  // -1 for the mains
   std::vector<double> slack;
   std::vector<LimitKind> kind;
@@ -41,7 +61,7 @@ struct Grid {
   // limit that allows least (deepest first on ties).
   double room(int c, const Load& load, int* binding, bool skip_sum = false) const;
   void take(int c, const Load& load, double amps, bool skip_sum = false);
-  Reason reason_for(int limit) const;
+  Why reason_for(int limit) const;
 };
 
 enum class Class : std::uint8_t { active, unreachable, fault, no_car, off };
@@ -52,7 +72,7 @@ struct ChargerFacts {
   Class cls = Class::no_car;
   int min = 0;                        // whole amps, rounded up
   int cap = 0;                        // min(charger max, ev max, user limit), rounded down
-  Reason cap_reason;
+  Why cap_reason;
   std::optional<PerPhase> site_draw;  // fresh measured draw on the site's phases
   std::optional<Phase> single_phase;  // a 3-phase setting with a car drawing on one phase only
   int phases = 3;                     // phase count for this pass
@@ -61,10 +81,11 @@ struct ChargerFacts {
 };
 
 struct Model {
+  std::vector<const CircuitSnapshot*> circuits;  // in grid order: the mains first
   Grid grid;  // after non-EV load, margins, fallbacks and reservations
   std::vector<ChargerFacts> chargers;
   std::optional<double> surplus;  // amps summed over phases the surplus modes may use
-  Reason surplus_missing;         // why surplus is unknown
+  Why surplus_missing;            // why surplus is unknown
   std::string error;
 };
 Model build_model(const SiteSnapshot& site, const std::vector<ChargerMemory*>& memory, Seconds now);
@@ -75,8 +96,8 @@ struct Demand {
   bool want = false;
   int min = 0;
   int cap = 0;
-  Reason cap_reason;
-  Reason pause_reason;
+  Why cap_reason;
+  Why pause_reason;
   bool fixed_at_min = false;             // solar hold
   double surplus_at_turn = unlimited;    // surplus left when its turn came (phase choice)
 };
@@ -87,7 +108,7 @@ std::vector<Demand> decide_modes(const SiteSnapshot& site, const Model& model,
 
 struct Shared {
   std::vector<int> amps;
-  std::vector<Reason> reasons;
+  std::vector<Why> reasons;
   std::vector<PerPhase> room_at_turn;  // per site phase (switchable chargers only)
   std::vector<double> sum_room_at_turn;
   bool sum_pause_pending = false;      // the sum limit wants to pause a running charger

@@ -6,20 +6,6 @@
 
 namespace ampgate::policies::detail {
 
-Load load_on_phases(const std::array<Phase, 3>& map, int phases) {
-  Load l;
-  for (int i = 0; i < (phases == 1 ? 1 : 3); ++i) l.coef[phase_index(map[i])] = 1;
-  for (auto c : l.coef) l.k += c;
-  return l;
-}
-
-Load load_on_phase(Phase p) {
-  Load l;
-  l.coef[phase_index(p)] = 1;
-  l.k = 1;
-  return l;
-}
-
 double Grid::room(int c, const Load& load, int* binding, bool skip_sum) const {
   double best = unlimited;
   int at = -1;
@@ -52,18 +38,24 @@ void Grid::take(int c, const Load& load, double amps, bool skip_sum) {
   }
 }
 
-Reason Grid::reason_for(int limit) const {
-  if (limit < 0) return {ReasonKind::charger_max, {}, {}};
+Why Grid::reason_for(int limit) const {
+  if (limit < 0) return {ReasonKind::charger_max};
   if (limit == sum())
-    return {kind[limit] == LimitKind::external ? ReasonKind::external_limit : ReasonKind::sum_limit,
-            mains_id, std::nullopt};
-  const auto& id = ids[limit / 3];
-  const auto phase = static_cast<Phase>(limit % 3);
+    return {kind[limit] == LimitKind::external ? ReasonKind::external_limit : ReasonKind::sum_limit, -1, 0};
+  const int circuit = limit / 3;
+  const auto phase = static_cast<std::int8_t>(limit % 3);
   switch (kind[limit]) {
-    case LimitKind::meter_stale: return {ReasonKind::meter_stale, id, std::nullopt};
-    case LimitKind::external: return {ReasonKind::external_limit, id, phase};
-    default: return {ReasonKind::fuse, id, phase};
+    case LimitKind::meter_stale: return {ReasonKind::meter_stale, -1, circuit};
+    case LimitKind::external: return {ReasonKind::external_limit, phase, circuit};
+    default: return {ReasonKind::fuse, phase, circuit};
   }
+}
+
+Reason to_reason(const Why& why, const std::vector<const CircuitSnapshot*>& circuits) {
+  Reason r{why.kind, {}, {}};
+  if (why.circuit >= 0) r.circuit = circuits[why.circuit]->id;
+  if (why.phase >= 0) r.phase = static_cast<Phase>(why.phase);
+  return r;
 }
 
 }  // namespace ampgate::policies::detail

@@ -3,9 +3,8 @@
 // worst-case draw of chargers that do not answer.
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
-
 #include "policies/detail.h"
+#include "policies/id_index.h"
 
 namespace ampgate::policies::detail {
 namespace {
@@ -37,10 +36,9 @@ std::string validate_charger(const ChargerSnapshot& c) {
 
 void pick_cap(ChargerFacts& f, const ChargerSnapshot& c) {
   double cap = c.max_current;
-  f.cap_reason = {ReasonKind::charger_max, {}, {}};
-  if (c.ev_max && *c.ev_max <= cap) cap = *c.ev_max, f.cap_reason = {ReasonKind::ev_max, {}, {}};
-  if (c.user_limit && *c.user_limit <= cap)
-    cap = *c.user_limit, f.cap_reason = {ReasonKind::user_limit, {}, {}};
+  f.cap_reason = {ReasonKind::charger_max};
+  if (c.ev_max && *c.ev_max <= cap) cap = *c.ev_max, f.cap_reason = {ReasonKind::ev_max};
+  if (c.user_limit && *c.user_limit <= cap) cap = *c.user_limit, f.cap_reason = {ReasonKind::user_limit};
   f.cap = static_cast<int>(std::floor(std::max(0.0, cap) + eps));
   f.min = static_cast<int>(std::ceil(c.min_current - eps));
 }
@@ -79,33 +77,31 @@ Model build_model(const SiteSnapshot& site, const std::vector<ChargerMemory*>& m
   Model m;
   const auto& pol = site.policy;
   auto& g = m.grid;
-  std::unordered_map<std::string, int> index;
-  index.reserve(site.circuits.size() * 2);
+  IdIndex index(site.circuits.size());
   // The mains first, so that index 0 is the root.
   const CircuitSnapshot* mains = nullptr;
   for (const auto& c : site.circuits)
     if (c.id == mains_id) mains = &c;
   if (!mains) return m.error = "the circuit tree has no \"mains\"", m;
-  std::vector<const CircuitSnapshot*> circuits{mains};
+  auto& circuits = m.circuits;
+  circuits.reserve(site.circuits.size());
+  circuits.push_back(mains);
   for (const auto& c : site.circuits)
     if (&c != mains) circuits.push_back(&c);
   for (std::size_t i = 0; i < circuits.size(); ++i) {
-    if (!index.emplace(circuits[i]->id, static_cast<int>(i)).second)
+    if (!index.insert(circuits[i]->id, static_cast<int>(i)))
       return m.error = "circuit " + circuits[i]->id + " is listed twice", m;
     if (!(circuits[i]->limit >= 0) || !std::isfinite(circuits[i]->limit))
       return m.error = "circuit " + circuits[i]->id + ": limit must be a number >= 0", m;
   }
   const int n = static_cast<int>(circuits.size());
-  g.ids.resize(n);
   g.parent.assign(n, -1);
   for (int i = 1; i < n; ++i) {
-    auto it = index.find(circuits[i]->parent);
-    if (it == index.end())
+    g.parent[i] = index.find(circuits[i]->parent);
+    if (g.parent[i] < 0)
       return m.error = "circuit " + circuits[i]->id + ": unknown parent \"" + circuits[i]->parent + "\"", m;
-    g.parent[i] = it->second;
   }
   for (int i = 0; i < n; ++i) {
-    g.ids[i] = circuits[i]->id;
     int steps = 0;
     for (int c = i; c >= 0; c = g.parent[c])
       if (++steps > n) return m.error = "circuit " + circuits[i]->id + " is part of a loop", m;
@@ -114,16 +110,14 @@ Model build_model(const SiteSnapshot& site, const std::vector<ChargerMemory*>& m
   // Chargers: facts and measured draw per circuit (subtracted from the meter readings).
   m.chargers.resize(site.chargers.size());
   std::vector<double> ev_draw(n * 3, 0.0);
-  std::unordered_map<std::string, int> charger_ids;
-  charger_ids.reserve(site.chargers.size() * 2);
+  IdIndex charger_ids(site.chargers.size());
   for (std::size_t j = 0; j < site.chargers.size(); ++j) {
     const auto& c = site.chargers[j];
     auto& f = m.chargers[j];
-    if (!charger_ids.emplace(c.id, 0).second) return m.error = "charger " + c.id + " is listed twice", m;
+    if (!charger_ids.insert(c.id, 0)) return m.error = "charger " + c.id + " is listed twice", m;
     if (auto e = validate_charger(c); !e.empty()) return m.error = e, m;
-    auto it = index.find(c.circuit);
-    if (it == index.end()) return m.error = "charger " + c.id + ": unknown circuit \"" + c.circuit + "\"", m;
-    f.circuit = it->second;
+    f.circuit = index.find(c.circuit);
+    if (f.circuit < 0) return m.error = "charger " + c.id + ": unknown circuit \"" + c.circuit + "\"", m;
     f.cls = !c.reachable                        ? Class::unreachable
             : c.state == CarState::fault        ? Class::fault
             : c.state == CarState::disconnected ? Class::no_car
@@ -208,8 +202,7 @@ Model build_model(const SiteSnapshot& site, const std::vector<ChargerMemory*>& m
     }
     m.surplus = std::max(0.0, s);
   } else {
-    m.surplus_missing = mains->metered ? Reason{ReasonKind::meter_stale, mains_id, std::nullopt}
-                                       : Reason{ReasonKind::no_surplus_meter, {}, {}};
+    m.surplus_missing = mains->metered ? Why{ReasonKind::meter_stale, -1, 0} : Why{ReasonKind::no_surplus_meter};
   }
   return m;
 }

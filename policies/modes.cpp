@@ -52,12 +52,12 @@ void split(std::vector<Pool>& pool, double surplus, Sharing sharing) {
 
 bool is_surplus_mode(Mode m) { return m == Mode::solar || m == Mode::eco || m == Mode::eco_plus; }
 
-Reason pause_reason_of(Class cls) {
+Why pause_reason_of(Class cls) {
   switch (cls) {
-    case Class::unreachable: return {ReasonKind::unreachable, {}, {}};
-    case Class::fault: return {ReasonKind::charger_fault, {}, {}};
-    case Class::no_car: return {ReasonKind::no_car, {}, {}};
-    case Class::off: return {ReasonKind::mode_off, {}, {}};
+    case Class::unreachable: return Why{ReasonKind::unreachable};
+    case Class::fault: return Why{ReasonKind::charger_fault};
+    case Class::no_car: return Why{ReasonKind::no_car};
+    case Class::off: return Why{ReasonKind::mode_off};
     case Class::active: break;
   }
   return {};
@@ -104,7 +104,7 @@ std::vector<Demand> decide_modes(const SiteSnapshot& site, const Model& model,
       if (!d[j].want || !is_surplus_mode(c.mode)) continue;
       if (c.mode == Mode::eco) {
         const int eco = std::max(d[j].min, static_cast<int>(std::ceil(c.mode_settings.eco_grid_current - eps)));
-        if (eco < d[j].cap) d[j].cap = eco, d[j].cap_reason = {ReasonKind::eco_minimum, {}, {}};
+        if (eco < d[j].cap) d[j].cap = eco, d[j].cap_reason = Why{ReasonKind::eco_minimum};
         continue;
       }
       d[j].want = false;
@@ -147,21 +147,21 @@ std::vector<Demand> decide_modes(const SiteSnapshot& site, const Model& model,
       const int want = std::max(eco, whole);
       if (want < d[j].cap) {
         d[j].cap = want;
-        d[j].cap_reason = {whole > eco ? ReasonKind::solar_surplus : ReasonKind::eco_minimum, {}, {}};
+        d[j].cap_reason = Why{whole > eco ? ReasonKind::solar_surplus : ReasonKind::eco_minimum};
       }
       continue;
     }
     const bool admitted = share[j] >= 0;
     auto run_on_surplus = [&] {
       const int amps = std::max(d[j].min, whole);  // eco_plus tops up to the minimum from the grid
-      if (amps < d[j].cap) d[j].cap = amps, d[j].cap_reason = {ReasonKind::solar_surplus, {}, {}};
+      if (amps < d[j].cap) d[j].cap = amps, d[j].cap_reason = Why{ReasonKind::solar_surplus};
       m.surplus_running = true;
       m.short_since.reset();
       m.surplus_since.reset();
     };
     auto pause = [&] {
       d[j].want = false;
-      d[j].pause_reason = {ReasonKind::waiting_for_surplus, {}, {}};
+      d[j].pause_reason = Why{ReasonKind::waiting_for_surplus};
     };
     if (in[j].surplus_running) {
       if (admitted) {
@@ -171,7 +171,7 @@ std::vector<Demand> decide_modes(const SiteSnapshot& site, const Model& model,
         if (now - *m.short_since < pol.solar_stop_delay) {
           d[j].cap = d[j].min;
           d[j].fixed_at_min = true;
-          d[j].cap_reason = {ReasonKind::solar_hold, {}, {}};
+          d[j].cap_reason = Why{ReasonKind::solar_hold};
         } else {
           m.surplus_running = false;
           m.short_since.reset();

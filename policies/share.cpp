@@ -34,9 +34,9 @@ struct Sharer {
     return last.run && last.amps > 0;
   }
 
-  Reason limit_reason(int limit, bool priority_mode) const {
+  Why limit_reason(int limit, bool priority_mode) const {
     if (priority_mode && limit >= 0 && grid.ev_used[limit] > eps) {
-      Reason why = grid.reason_for(limit);
+      Why why = grid.reason_for(limit);
       why.kind = ReasonKind::priority;
       return why;
     }
@@ -53,7 +53,7 @@ struct Sharer {
     if (grid.room(facts[j].circuit, loads[j], nullptr, true) + eps < d.min) return false;
     grid.take(facts[j].circuit, loads[j], d.min, true);
     r.amps[j] = d.min;
-    r.reasons[j] = {ReasonKind::sum_limit, mains_id, std::nullopt};
+    r.reasons[j] = {ReasonKind::sum_limit, -1, 0};
     fixed[j] = 1;
     return true;
   }
