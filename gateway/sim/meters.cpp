@@ -163,13 +163,15 @@ std::unique_ptr<SimMeter> make_p1_dongle(const config::Meter& m) { return std::m
 std::unique_ptr<SimCharger> make_teltocharge(const config::Charger& c);
 std::unique_ptr<SimCharger> make_keba_p30(const config::Charger& c);
 std::unique_ptr<SimCharger> make_vestel_evc04(const config::Charger& c);
+std::unique_ptr<SimCharger> make_smartevse(const config::Charger& c);
 
 std::unique_ptr<SimCharger> make_charger(const config::Charger& c, std::string& error) {
   if (c.model == "teltocharge") return make_teltocharge(c);
   if (c.model == "keba_p30") return make_keba_p30(c);
   if (c.model == "vestel_evc04") return make_vestel_evc04(c);
+  if (c.model == "smartevse") return make_smartevse(c);
   error = "charger " + c.id + ": model '" + c.model +
-          "' is not simulated (simulated: teltocharge, keba_p30, vestel_evc04)";
+          "' is not simulated (simulated: teltocharge, keba_p30, vestel_evc04, smartevse)";
   return nullptr;
 }
 

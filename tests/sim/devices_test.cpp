@@ -170,10 +170,10 @@ TEST(P1Dongle, Uint32MilliampsAndSplitImportExport) {
 TEST(Models, UnknownModelsAreNamedInTheError) {
   config::Charger c;
   c.id = "x";
-  c.model = "smartevse";
+  c.model = "alfen_eve";
   std::string error;
   EXPECT_EQ(make_charger(c, error), nullptr);
-  EXPECT_NE(error.find("smartevse"), std::string::npos);
+  EXPECT_NE(error.find("alfen_eve"), std::string::npos);
 }
 
 }  // namespace

@@ -304,14 +304,14 @@ TEST_F(WireTest, RewrittenSitePointsAtThePtyAndThePort) {
 
 TEST(Simulator, RefusesSitesItCannotSimulate) {
   auto site = test::small_site();
-  site.chargers[0].model = "smartevse";
+  site.chargers[0].model = "alfen_eve";
   Scenario sc;
   sc.faults.push_back({"nobody", FaultKind::silent});
   try {
     Simulator sim(site, sc);
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("smartevse"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("alfen_eve"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("nobody"), std::string::npos);
   }
 }
