@@ -107,19 +107,19 @@ void GenericCharger::clear(const modbus::Request& rq) {
   }
 }
 
-CommandResult GenericCharger::write_value(const std::string& key, double si_value, const std::string& tag) const {
+CommandResult GenericCharger::write_value(const std::string& key, double value_in_unit, const std::string& tag) const {
   auto it = settings_.generic.find(key);
   if (it == settings_.generic.end()) return CommandResult::fail("generic charger: no '" + key + "' register in the site file");
   const auto& spec = it->second;
   if (spec.function == Function::read_coils) {
     auto r = chargers::read_request(settings_.unit, Function::write_single_coil, spec.address, 1, Priority::setpoint, tag);
-    r.values = {static_cast<std::uint16_t>(si_value != 0 ? 1 : 0)};
+    r.values = {static_cast<std::uint16_t>(value_in_unit != 0 ? 1 : 0)};
     return {{r}, {}};
   }
-  double value = si_value;
+  double value = value_in_unit;
   // Integers: round toward zero (the shared encoder rounds to nearest) so the charger is
   // never told more than asked.
-  if (spec.type != ValueType::f32) value = std::trunc(si_value / spec.scale + 1e-9) * spec.scale;
+  if (spec.type != ValueType::f32) value = std::trunc(value_in_unit / spec.scale + 1e-9) * spec.scale;
   auto words = encode(spec, value);
   if (!words) return CommandResult::fail("generic charger: " + key + " value does not fit its register type");
   return {{write(spec.address, std::move(*words), tag)}, {}};

@@ -33,7 +33,7 @@ class GenericCharger final : public chargers::ChargerBase {
   void clear(const modbus::Request& request) override;
 
  private:
-  CommandResult write_value(const std::string& key, double si_value, const std::string& tag) const;
+  CommandResult write_value(const std::string& key, double value_in_unit, const std::string& tag) const;
   std::optional<double>* slot(const std::string& key);
   std::optional<double> raw_status_;
 };

@@ -164,14 +164,16 @@ std::unique_ptr<SimCharger> make_teltocharge(const config::Charger& c);
 std::unique_ptr<SimCharger> make_keba_p30(const config::Charger& c);
 std::unique_ptr<SimCharger> make_vestel_evc04(const config::Charger& c);
 std::unique_ptr<SimCharger> make_smartevse(const config::Charger& c);
+std::unique_ptr<SimCharger> make_generic_charger(const config::Charger& c, std::string& error);
 
 std::unique_ptr<SimCharger> make_charger(const config::Charger& c, std::string& error) {
   if (c.model == "teltocharge") return make_teltocharge(c);
   if (c.model == "keba_p30") return make_keba_p30(c);
   if (c.model == "vestel_evc04") return make_vestel_evc04(c);
   if (c.model == "smartevse") return make_smartevse(c);
+  if (c.model == "generic") return make_generic_charger(c, error);
   error = "charger " + c.id + ": model '" + c.model +
-          "' is not simulated (simulated: teltocharge, keba_p30, vestel_evc04, smartevse)";
+          "' is not simulated (simulated: teltocharge, keba_p30, vestel_evc04, smartevse, generic)";
   return nullptr;
 }
 
