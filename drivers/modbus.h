@@ -79,7 +79,7 @@ class Client {
 
 // How a multi-register value is laid out and scaled. Used by data-driven meter tables,
 // custom meters and the generic charger from the site file.
-enum class ValueType : std::uint8_t { u16, s16, u32, s32, u64, s64, f32 };
+enum class ValueType : std::uint8_t { u16, s16, u32, s32, u64, s64, f32, f64 };
 enum class WordOrder : std::uint8_t {
   high_first,  // "ABCD": most significant word at the lower address
   low_first,   // "CDAB"
@@ -100,7 +100,8 @@ struct RegisterSpec {
       case ValueType::s32:
       case ValueType::f32: return 2;
       case ValueType::u64:
-      case ValueType::s64: return 4;
+      case ValueType::s64:
+      case ValueType::f64: return 4;
     }
     return 1;
   }

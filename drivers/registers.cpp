@@ -46,6 +46,7 @@ double raw_value(ValueType type, std::uint64_t raw) {
     case ValueType::s32: return static_cast<double>(static_cast<std::int32_t>(raw));
     case ValueType::s64: return static_cast<double>(static_cast<std::int64_t>(raw));
     case ValueType::f32: return static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(raw)));
+    case ValueType::f64: return std::bit_cast<double>(raw);
   }
   return 0.0;
 }
@@ -70,7 +71,7 @@ std::optional<double> decode_in_block(const RegisterSpec& spec, std::uint16_t bl
 }
 
 bool is_not_available_marker(const RegisterSpec& spec, std::span<const std::uint16_t> words) {
-  if (words.size() != spec.word_count() || spec.type == ValueType::f32) return false;
+  if (words.size() != spec.word_count() || spec.type == ValueType::f32 || spec.type == ValueType::f64) return false;
   const unsigned bits = 16u * spec.word_count();
   const std::uint64_t raw = assemble_words(words, spec.order);
   const std::uint64_t all_ones = bits == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
@@ -86,6 +87,7 @@ std::optional<std::vector<std::uint16_t>> encode(const RegisterSpec& spec, doubl
     if (raw > max || raw < -max) return std::nullopt;
     return split_words(std::bit_cast<std::uint32_t>(static_cast<float>(raw)), n, spec.order);
   }
+  if (spec.type == ValueType::f64) return split_words(std::bit_cast<std::uint64_t>(raw), n, spec.order);
   const double r = std::nearbyint(raw);
   const unsigned bits = 16u * n;
   if (is_signed(spec.type)) {
@@ -108,6 +110,7 @@ const char* to_string(ValueType type) {
     case ValueType::u64: return "u64";
     case ValueType::s64: return "s64";
     case ValueType::f32: return "f32";
+    case ValueType::f64: return "f64";
   }
   return "?";
 }

@@ -73,7 +73,7 @@ std::map<std::string, modbus::RegisterSpec> parse_registers(Reader& r, const YAM
       spec.function = *v;
     using VT = modbus::ValueType;
     if (auto v = m.choice<VT>("type", {{"u16", VT::u16}, {"s16", VT::s16}, {"u32", VT::u32}, {"s32", VT::s32},
-                                        {"u64", VT::u64}, {"s64", VT::s64}, {"f32", VT::f32}}))
+                                        {"u64", VT::u64}, {"s64", VT::s64}, {"f32", VT::f32}, {"f64", VT::f64}}))
       spec.type = *v;
     if (auto v = m.choice<modbus::WordOrder>(
             "word_order", {{"high_first", modbus::WordOrder::high_first}, {"low_first", modbus::WordOrder::low_first}}))

@@ -119,7 +119,7 @@ CommandResult GenericCharger::write_value(const std::string& key, double value_i
   double value = value_in_unit;
   // Integers: round toward zero (the shared encoder rounds to nearest) so the charger is
   // never told more than asked.
-  if (spec.type != ValueType::f32) value = std::trunc(value_in_unit / spec.scale + 1e-9) * spec.scale;
+  if (spec.type != ValueType::f32 && spec.type != ValueType::f64) value = std::trunc(value_in_unit / spec.scale + 1e-9) * spec.scale;
   auto words = encode(spec, value);
   if (!words) return CommandResult::fail("generic charger: " + key + " value does not fit its register type");
   return {{write(spec.address, std::move(*words), tag)}, {}};

@@ -226,13 +226,13 @@ constexpr TableEntry sinotimer_dts6619[] = {
     {Q::export_energy, reg(FC4, 0x0031, ValueType::s32, HI, 10.0)},
 };
 
-// Siemens PAC2200: FC3 floats at odd offsets. Its energies are f64, which the shared
-// RegisterSpec cannot express yet, so this table has none (docs/meters.md).
+// Siemens PAC2200: FC3 floats at odd offsets; energies (tariff 1) are f64 in Wh.
 constexpr TableEntry siemens_pac2200[] = {
     {Q::voltage_l1, f32(FC3, 1)},  {Q::voltage_l2, f32(FC3, 3)},  {Q::voltage_l3, f32(FC3, 5)},
     {Q::current_l1, f32(FC3, 13)}, {Q::current_l2, f32(FC3, 15)}, {Q::current_l3, f32(FC3, 17)},
     {Q::power_l1, f32(FC3, 25)},   {Q::power_l2, f32(FC3, 27)},   {Q::power_l3, f32(FC3, 29)},
     {Q::power_total, f32(FC3, 65)},
+    {Q::import_energy, reg(FC3, 801, ValueType::f64, HI, 1.0)}, {Q::export_energy, reg(FC3, 809, ValueType::f64, HI, 1.0)},
 };
 
 // Shelly Pro 3EM ("triphase" profile): FC4 floats, low word first, Wh.
@@ -305,7 +305,7 @@ const std::array<MeterModel, 18> models{{
     {"siemens_pac2200", "Siemens SENTRON PAC2200", siemens_pac2200, 126, SerialDefaults{19200, 'N', 8, 2}, false,
      false, 125, 16,
      Signature{sig_request(FC3, 1, 2), voltage_sig<FC3, 1, ValueType::f32, HI, 1>, "FC3 1: L1 voltage as a float"},
-     "energies are f64 (not supported by RegisterSpec): not read"},
+     "energies read from tariff 1 (801/809)"},
     {"klefr_693x", "KLEFR 6934/6924 (Inepro PRO380 layout)", wago_879, 1, s9600_8e1, false, false, 125, 16,
      wago_sig, "no KLEFR-branded register table; the single-phase 6934 has only L1"},
     {"shelly_pro3em", "Shelly Pro 3EM (Modbus TCP)", shelly_pro3em, 1, std::nullopt, true, false, 125, 16,

@@ -134,6 +134,7 @@ meters:
     role: mains
     registers:
       current_l1: {address: 6, function: input, type: f32, word_order: low_first, scale: 0.001}
+      import_energy: {address: 801, type: f64}
 chargers: [{id: c, model: teltocharge, bus: b, unit: 1, max_current: 16}]
 )", "t.yaml");
   ASSERT_TRUE(r.site) << messages(r);
@@ -144,6 +145,8 @@ chargers: [{id: c, model: teltocharge, bus: b, unit: 1, max_current: 16}]
   EXPECT_EQ(spec.type, ampgate::modbus::ValueType::f32);
   EXPECT_EQ(spec.order, ampgate::modbus::WordOrder::low_first);
   EXPECT_DOUBLE_EQ(spec.scale, 0.001);
+  EXPECT_EQ(table.at("import_energy").type, ampgate::modbus::ValueType::f64);
+  EXPECT_EQ(table.at("import_energy").word_count(), 4);
 }
 
 TEST(Loader, CustomMeterOnThreePhasesNeedsEveryPhaseCurrent) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <set>
 
@@ -163,6 +164,15 @@ TEST(MeterModels, InvertedFlipsCurrentsAndPowersAndSwapsEnergies) {
 
 // Register images written from the vendors' units, independently of the tables.
 TEST(MeterModels, VendorUnitsBecomeSi) {
+  {
+    FakeDevice d;  // Siemens PAC2200: energies are 64-bit floats in Wh at 801 / 809
+    d.put64(Function::read_holding, 801, std::bit_cast<std::uint64_t>(1234567.25));
+    d.put64(Function::read_holding, 809, std::bit_cast<std::uint64_t>(42.5));
+    RegisterMeter m(*find_meter_model("siemens_pac2200"), 126, false);
+    read_all(d, m);
+    expect_near(m.reading().import_energy, 1234567.25, "pac2200 import Wh");
+    expect_near(m.reading().export_energy, 42.5, "pac2200 export Wh");
+  }
   {
     FakeDevice d;  // Eastron: kWh float, unsigned current, signed power
     d.put_f32(Function::read_input, 0x0048, 12.5f);

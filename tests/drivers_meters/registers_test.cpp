@@ -59,6 +59,19 @@ TEST(Registers, FloatWordOrders) {
   EXPECT_EQ(decode(spec(ValueType::f32, WordOrder::high_first, 1000.0), W{0xBFC0, 0x0000}), -1500.0);
 }
 
+TEST(Registers, DoubleWordOrders) {
+  // 1234567.25 = 0x4132D687 40000000: a PAC2200 energy counter in Wh
+  EXPECT_EQ(RegisterSpec{.type = ValueType::f64}.word_count(), 4);
+  EXPECT_EQ(decode(spec(ValueType::f64, WordOrder::high_first), W{0x4132, 0xD687, 0x4000, 0x0000}), 1234567.25);
+  EXPECT_EQ(decode(spec(ValueType::f64, WordOrder::low_first), W{0x0000, 0x4000, 0xD687, 0x4132}), 1234567.25);
+  EXPECT_FALSE(decode(spec(ValueType::f64), W{0x7FF8, 0, 0, 0}).has_value());  // NaN
+  EXPECT_FALSE(decode(spec(ValueType::f64), W{0x4132, 0xD687}).has_value());   // too short
+  EXPECT_EQ(encode(spec(ValueType::f64, WordOrder::high_first), 1234567.25), (W{0x4132, 0xD687, 0x4000, 0x0000}));
+  EXPECT_EQ(encode(spec(ValueType::f64, WordOrder::low_first, 1000.0), 1234567250.0), (W{0x0000, 0x4000, 0xD687, 0x4132}));
+  EXPECT_FALSE(is_not_available_marker(spec(ValueType::f64), W{0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF}));
+  EXPECT_STREQ(ampgate::drivers::to_string(ValueType::f64), "f64");
+}
+
 TEST(Registers, NotANumberAndWrongLengthAreRejected) {
   EXPECT_FALSE(decode(spec(ValueType::f32), W{0x7FC0, 0x0000}).has_value());  // NaN
   EXPECT_FALSE(decode(spec(ValueType::f32), W{0x7F80, 0x0000}).has_value());  // +inf
