@@ -10,6 +10,7 @@
 #include "gateway/sim/simulator.h"
 #include "tests/sim/site_fixture.h"
 #include "tests/support/run_program.h"
+#include "tests/drivers_chargers/run_command.h"
 
 namespace ampgate {
 namespace {
@@ -57,12 +58,7 @@ class SimulatedSite : public ::testing::Test {
   }
   // Executes a command and fails the test on any error reply.
   static void run(modbus::Client& c, drivers::Charger& ch, const drivers::CommandResult& cmd) {
-    ASSERT_TRUE(cmd.ok()) << cmd.error;
-    for (const auto& r : cmd.requests) {
-      auto reply = c.execute(r);
-      ASSERT_TRUE(reply.ok()) << r.tag << ": " << reply.message;
-      ch.on_reply(r, reply, drivers::Clock::now());
-    }
+    test::run_command(c, ch, cmd);
   }
 
   std::unique_ptr<sim::Simulator> simulator;

@@ -7,6 +7,7 @@
 #include "gateway/bus/modbus_link.h"
 #include "gateway/sim/simulator.h"
 #include "tests/sim/site_fixture.h"
+#include "tests/drivers_chargers/run_command.h"
 
 namespace ampgate {
 namespace {
@@ -53,14 +54,7 @@ class SimulatedSmartEvse : public ::testing::Test {
   }
   void TearDown() override { simulator->stop(); }
 
-  void run(const drivers::CommandResult& cmd) {
-    ASSERT_TRUE(cmd.ok()) << cmd.error;
-    for (const auto& r : cmd.requests) {
-      auto reply = link->execute(r);
-      ASSERT_TRUE(reply.ok()) << r.tag << ": " << reply.message;
-      charger->on_reply(r, reply, drivers::Clock::now());
-    }
-  }
+  void run(const drivers::CommandResult& cmd) { test::run_command(*link, *charger, cmd); }
   void poll() { drivers::execute_all(*link, *charger, charger->poll(PollLevel::slow)); }
   sim::ChargerView view() { return simulator->charger("evse").value(); }
 
