@@ -274,56 +274,45 @@ CommandResult DaemonGateway::on_loop(std::function<CommandResult()> f) {
   return answer.get();
 }
 
-namespace {
-storage::Details with_charger(const std::string& id, storage::Details d) {
-  d.insert(d.begin(), {"charger", id});
-  return d;
-}
-}  // namespace
-
-CommandResult DaemonGateway::set_mode(const std::string& id, const ModeCommand& cmd) {
-  return on_loop([this, id, cmd] {
+CommandResult DaemonGateway::on_charger(const std::string& id,
+                                        std::function<std::string(gateway::ChargerRuntime&)> change) {
+  return on_loop([this, id, change = std::move(change)] {
     auto* c = daemon_.runtime().find_charger(id);
     if (!c) return CommandResult::unknown(id);
-    c->mode = gateway::to_policy(cmd.mode);
-    if (cmd.eco_grid_current) c->mode_settings.eco_grid_current = *cmd.eco_grid_current;
-    if (cmd.eco_plus_start_surplus) c->mode_settings.eco_plus_start_surplus = *cmd.eco_plus_start_surplus;
-    daemon_.record_event(storage::Severity::info, "charger " + id, std::string("mode set to ") + config::to_string(cmd.mode),
-                         with_charger(id, {{"by", "api"}}));
+    std::string what = change(*c);
+    daemon_.record_event(storage::Severity::info, "charger " + id, what, {{"charger", id}, {"by", "api"}});
     return CommandResult::success();
+  });
+}
+
+CommandResult DaemonGateway::set_mode(const std::string& id, const ModeCommand& cmd) {
+  return on_charger(id, [cmd](gateway::ChargerRuntime& c) {
+    c.mode = gateway::to_policy(cmd.mode);
+    if (cmd.eco_grid_current) c.mode_settings.eco_grid_current = *cmd.eco_grid_current;
+    if (cmd.eco_plus_start_surplus) c.mode_settings.eco_plus_start_surplus = *cmd.eco_plus_start_surplus;
+    return std::string("mode set to ") + config::to_string(cmd.mode);
   });
 }
 
 CommandResult DaemonGateway::set_limit(const std::string& id, std::optional<double> max_current) {
-  return on_loop([this, id, max_current] {
-    auto* c = daemon_.runtime().find_charger(id);
-    if (!c) return CommandResult::unknown(id);
-    c->user_limit = max_current;
-    daemon_.record_event(storage::Severity::info, "charger " + id,
-                         max_current ? "user limit set to " + std::to_string(static_cast<int>(*max_current)) + " A"
-                                     : std::string("user limit removed"),
-                         with_charger(id, {{"by", "api"}}));
-    return CommandResult::success();
+  return on_charger(id, [max_current](gateway::ChargerRuntime& c) {
+    c.user_limit = max_current;
+    return max_current ? "user limit set to " + std::to_string(static_cast<int>(*max_current)) + " A"
+                       : std::string("user limit removed");
   });
 }
 
 CommandResult DaemonGateway::start(const std::string& id) {
-  return on_loop([this, id] {
-    auto* c = daemon_.runtime().find_charger(id);
-    if (!c) return CommandResult::unknown(id);
-    c->user_stopped = false;
-    daemon_.record_event(storage::Severity::info, "charger " + id, "started by user", with_charger(id, {{"by", "api"}}));
-    return CommandResult::success();
+  return on_charger(id, [](gateway::ChargerRuntime& c) {
+    c.user_stopped = false;
+    return std::string("started by user");
   });
 }
 
 CommandResult DaemonGateway::stop(const std::string& id) {
-  return on_loop([this, id] {
-    auto* c = daemon_.runtime().find_charger(id);
-    if (!c) return CommandResult::unknown(id);
-    c->user_stopped = true;
-    daemon_.record_event(storage::Severity::info, "charger " + id, "stopped by user", with_charger(id, {{"by", "api"}}));
-    return CommandResult::success();
+  return on_charger(id, [](gateway::ChargerRuntime& c) {
+    c.user_stopped = true;
+    return std::string("stopped by user");
   });
 }
 

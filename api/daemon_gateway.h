@@ -35,6 +35,9 @@ class DaemonGateway : public GatewayControl {
   SiteView build() const;  // on the loop thread
   // Runs `f` on the loop thread and waits (bounded) for its answer.
   CommandResult on_loop(std::function<CommandResult()> f);
+  // On the loop thread: finds the charger, applies `change` (which says what it did, for the
+  // event log) and records the event; unknown ids are refused.
+  CommandResult on_charger(const std::string& id, std::function<std::string(gateway::ChargerRuntime&)> change);
 
   gateway::Daemon& daemon_;
   mutable std::mutex mutex_;
