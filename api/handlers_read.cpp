@@ -18,7 +18,10 @@ using httplib::Response;
 std::optional<ApiError> time_param(const Request& req, const char* name, std::optional<WallTime>& out) {
   if (!req.has_param(name)) return std::nullopt;
   out = parse_time(req.get_param_value(name));
-  if (!out) return ApiError{400, std::string(name) + " must be an ISO 8601 UTC time or Unix seconds", name};
+  if (!out) {
+    return ApiError{400, std::string(name) + " must be an ISO 8601 UTC time or Unix seconds, " + time_range_text(),
+                    name};
+  }
   return std::nullopt;
 }
 

@@ -28,6 +28,27 @@ Health judge_health(const SiteView& site, WallTime now) {
       return {false, "mains meter '" + site.mains_meter + "' is stale (no reading yet)"};
     }
   }
+  // A fuse carrying more than its limit is the one thing the gateway exists to prevent:
+  // whatever else is fine, say so.
+  static const char* const phase_names[] = {"L1", "L2", "L3"};
+  for (int p = 0; p < 3; ++p) {
+    const auto& m = site.mains.measured[p];
+    if (m && *m > site.mains.fuse) {
+      std::snprintf(buf, sizeof buf, "mains %s carries %.1f A, over its %.1f A fuse", phase_names[p], *m,
+                    site.mains.fuse);
+      return {false, buf};
+    }
+  }
+  for (const auto& c : site.circuits) {
+    for (int p = 0; p < 3; ++p) {
+      const auto& m = c.measured[p];
+      if (m && *m > c.limit) {
+        std::snprintf(buf, sizeof buf, "circuit %.60s %s carries %.1f A, over its %.1f A limit", c.id.c_str(),
+                      phase_names[p], *m, c.limit);
+        return {false, buf};
+      }
+    }
+  }
   if (!site.health.ok) return {false, site.health.reason};
   return {true, ""};
 }

@@ -2,22 +2,10 @@
 
 #include <cstdio>
 
+#include "api/health.h"
 #include "api/time_text.h"
 
 namespace ampgate::api {
-
-const char* to_string(PilotState s) {
-  switch (s) {
-    case PilotState::A: return "A";
-    case PilotState::B: return "B";
-    case PilotState::C: return "C";
-    case PilotState::D: return "D";
-    case PilotState::E: return "E";
-    case PilotState::F: return "F";
-    case PilotState::unknown: return "unknown";
-  }
-  return "unknown";
-}
 
 namespace {
 
@@ -32,6 +20,14 @@ json phases_json(const PerPhase& p) {
 
 json opt_time(const std::optional<WallTime>& t) { return t ? json(format_time(*t)) : json(nullptr); }
 
+json household_json(const std::optional<HouseholdView>& h) {
+  if (!h) return nullptr;
+  json j = phases_json(h->amps);
+  j["limit"] = phases_json(h->limit);
+  j["age"] = opt(h->age);
+  return j;
+}
+
 }  // namespace
 
 json mains_json(const SiteView& site) {
@@ -42,7 +38,8 @@ json mains_json(const SiteView& site) {
               {"effective_limit", site.mains.effective_limit},
               {"temporary_limit", opt(site.mains.temporary_limit)},
               {"temporary_until", opt_time(site.mains.temporary_until)},
-              {"meter", site.mains_meter.empty() ? json(nullptr) : json(site.mains_meter)}};
+              {"meter", site.mains_meter.empty() ? json(nullptr) : json(site.mains_meter)},
+              {"household", household_json(site.mains.household)}};
 }
 
 json to_json(const CircuitView& c) {
@@ -51,7 +48,8 @@ json to_json(const CircuitView& c) {
               {"measured", phases_json(c.measured)},
               {"limit", c.limit},
               {"meter", c.meter.empty() ? json(nullptr) : json(c.meter)},
-              {"meter_stale", c.meter.empty() ? json(nullptr) : json(c.meter_stale)}};
+              {"meter_stale", c.meter.empty() ? json(nullptr) : json(c.meter_stale)},
+              {"household", household_json(c.household)}};
 }
 
 json to_json(const ChargerView& c) {
@@ -110,6 +108,15 @@ json to_json(const BusView& b) {
               {"busy", b.busy}};
 }
 
+// The same verdict as GET /health (a phase over its limit, a late loop, a stale mains
+// meter, the daemon's own faults), so that `ampgate status` and the page agree with it.
+namespace {
+json health_json(const SiteView& s) {
+  const Health h = judge_health(s, WallClock::now());
+  return {{"ok", h.ok}, {"reason", h.ok ? json(nullptr) : json(h.reason)}};
+}
+}  // namespace
+
 json to_json(const SiteView& s) {
   json circuits = json::array({mains_json(s)});
   for (const auto& c : s.circuits) circuits.push_back(to_json(c));
@@ -129,7 +136,7 @@ json to_json(const SiteView& s) {
               {"chargers", chargers},
               {"meters", meters},
               {"buses", buses},
-              {"health", {{"ok", s.health.ok}, {"reason", s.health.ok ? json(nullptr) : json(s.health.reason)}}},
+              {"health", health_json(s)},
               {"version", s.version}};
 }
 

@@ -49,6 +49,15 @@ std::string phase_values(const json& p) {
   return "L1 " + amps(p["L1"]) + "  L2 " + amps(p["L2"]) + "  L3 " + amps(p["L3"]);
 }
 
+// "    household L1 12.0  L2 3.1  L3 stale A (sample 0.3 s old)": what the loop took the
+// non-EV load to be; empty when the loop has not estimated it (yet).
+std::string household_line(const json& c, const std::string& indent) {
+  const json& h = c.value("household", json(nullptr));
+  if (!h.is_object()) return "";
+  std::string age = h["age"].is_number() ? " (sample " + fmt("%.1f", h["age"].get<double>()) + " s old)" : " (no fresh sample)";
+  return indent + "household " + phase_values(h) + " A" + age + "\n";
+}
+
 }  // namespace
 
 std::string status_text(const json& s) {
@@ -69,6 +78,7 @@ std::string status_text(const json& s) {
     out += "  " + std::string(p) + " " + bar(mains["measured"][p], limit) + " " + pad(amps(mains["measured"][p]), 5) + " / " +
            fmt("%.1f", limit) + " A\n";
   }
+  out += household_line(mains, "  ");
   for (const auto& c : s.at("circuits")) {
     if (c.at("id") == "mains") continue;
     const double cl = c.at("limit").get<double>();
@@ -79,6 +89,7 @@ std::string status_text(const json& s) {
     } else {
       out += ", unmetered)\n";  // no values to show: "stale" would suggest a meter that failed
     }
+    out += household_line(c, "    ");
   }
 
   out += "\nChargers\n";

@@ -34,15 +34,20 @@ sysroot=$PWD/$out/sysroot
 # needs their .pc files too.
 packages=(
   libmodbus-dev libmodbus5 libsqlite3-dev libsqlite3-0 libyaml-cpp-dev libyaml-cpp0.7
-  libcpp-httplib-dev libcpp-httplib0.11 libsystemd-dev libsystemd0
+  libcpp-httplib-dev libcpp-httplib0.11 libsystemd-dev libsystemd0 libmosquitto-dev libmosquitto1
   libssl-dev libssl3 zlib1g-dev zlib1g libbrotli-dev libbrotli1 libcap2 libgcrypt20 libgpg-error0 liblz4-1 liblzma5 libzstd1
+  libboost1.74-dev
 )
-if [[ ! -f $sysroot/.complete ]]; then
+# Header-only packages that are the same for every architecture.
+indep=(nlohmann-json3-dev libasio-dev libcli11-dev)
+# The stamp names the package lists, so that a sysroot made before a package was added is made again.
+stamp="${packages[*]} ${indep[*]}"
+if [[ ! -f $sysroot/.complete || "$(cat "$sysroot/.complete")" != "$stamp" ]]; then
   echo "cross-build: unpacking $arch libraries into $sysroot" >&2
   rm -rf "$sysroot" "$out/debs" && mkdir -p "$sysroot" "$out/debs"
-  (cd "$out/debs" && apt-get download -qq "${packages[@]/%/:$arch}" nlohmann-json3-dev libasio-dev)
+  (cd "$out/debs" && apt-get download -qq "${packages[@]/%/:$arch}" "${indep[@]}")
   for deb in "$out"/debs/*.deb; do dpkg-deb -x "$deb" "$sysroot"; done
-  touch "$sysroot/.complete"
+  echo "$stamp" >"$sysroot/.complete"
 fi
 
 cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=MinSizeRel \

@@ -6,8 +6,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libmodbus-dev libasio-dev libsqlite3-dev sqlite3 libcpp-httplib-dev
-  nlohmann-json3-dev libyaml-cpp-dev libsystemd-dev
+  libmodbus-dev libasio-dev libsqlite3-dev sqlite3 libcpp-httplib-dev libboost-dev libssl-dev openssl
+  nlohmann-json3-dev libyaml-cpp-dev libsystemd-dev libmosquitto-dev mosquitto libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   socat mbpoll wrk file dpkg-dev systemd procps
 )

@@ -23,7 +23,7 @@ set(CPACK_WARN_ON_ABSOLUTE_INSTALL_DESTINATION OFF)
 # Runtime packages named explicitly (not by dpkg-shlibdeps) so that a cross build for arm64
 # or armhf, whose libraries are not installed on the build machine, gets the same list.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "libc6 (>= 2.36), libstdc++6 (>= 12), libmodbus5 (>= 3.1.6), libsqlite3-0 (>= 3.40), libyaml-cpp0.7, libcpp-httplib0.11, libsystemd0, adduser, procps")
+  "libc6 (>= 2.36), libstdc++6 (>= 12), libmodbus5 (>= 3.1.6), libsqlite3-0 (>= 3.40), libyaml-cpp0.7, libcpp-httplib0.11, libsystemd0, libmosquitto1, adduser, procps")
 if(NOT CPACK_DEBIAN_PACKAGE_ARCHITECTURE)
   execute_process(COMMAND dpkg --print-architecture OUTPUT_VARIABLE CPACK_DEBIAN_PACKAGE_ARCHITECTURE
                   OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)

@@ -25,9 +25,17 @@ struct Capabilities {
   double min_current = 6.0;   // A per phase; the lowest setpoint the charger accepts
   double max_current = 16.0;  // A per phase; min(installer setting, what the device reports)
   int phases = 3;             // wired phases
-  bool can_switch_phases = false;
+  bool can_switch_phases = false;           // set_phases() does something (see plan_phase_switch())
+  // stop() executes a pause: the charger stops offering current. Whether the session
+  // survives it is per model (docs/chargers.md). A charger that cannot pause is never
+  // counted as paused by the gateway.
+  bool can_pause = true;
+  bool can_end_session = false;             // end_session()/resume_session() do something
   bool has_watchdog = false;                // stops or falls back on its own when the gateway goes quiet
   bool watchdog_programmable = false;       // program_watchdog() can set timeout and failsafe
+  // A watchdog the gateway cannot program: its timeout (s) and what the charger then does
+  // (failsafe_current). Empty when the watchdog is programmable or absent.
+  std::optional<double> fixed_watchdog_timeout;
   std::optional<double> failsafe_current;   // A, as last read back from the device (if it reports it)
   std::optional<double> watchdog_timeout;   // s, as last read back (a reboot resets it to the default)
   bool authorization = false;               // authorize() does something
@@ -86,8 +94,15 @@ class Charger : public Device {
   // clamped (to pause, use stop()).
   virtual CommandResult set_current(double amps) = 0;
   virtual CommandResult set_phases(int phases) = 0;  // 1 or 3
-  virtual CommandResult start() = 0;                 // allow charging again after stop()
-  virtual CommandResult stop() = 0;                  // pause/stop the session
+  // Pause and resume. stop() pauses without ending the session (a charger that cannot has
+  // can_pause == false and refuses); start() allows charging again after stop(), at the
+  // current last given to set_current().
+  virtual CommandResult start() = 0;
+  virtual CommandResult stop() = 0;
+  // A user's explicit stop that ends the session, and a start after such a stop. Only for a
+  // user's command; the control loop pauses with stop().
+  virtual CommandResult end_session() { return CommandResult::fail(model() + " cannot end a session on command"); }
+  virtual CommandResult resume_session() { return CommandResult::fail(model() + " cannot start a session on command"); }
   virtual CommandResult authorize() = 0;
   // Timeout in seconds after which the charger falls back to `failsafe_a` amperes (0 = stop).
   virtual CommandResult program_watchdog(double timeout_s, double failsafe_a) = 0;
@@ -95,6 +110,22 @@ class Charger : public Device {
   virtual CommandResult keep_alive() = 0;
   virtual CommandResult set_socket_lock(SocketLock) { return CommandResult::fail(model() + " has no socket lock control"); }
 };
+
+// A phase switch as the safe sequence: pause, wait until the car has stopped drawing (at
+// least `settle`, and until the charger's currents read near zero), switch, resume at
+// `resume_amps`. The caller runs the steps in order and never overlaps them; a step that
+// fails stops the sequence with the charger paused.
+struct PhaseSwitchPlan {
+  std::vector<modbus::Request> pause;
+  Clock::duration settle{};
+  std::vector<modbus::Request> switch_phases;
+  std::vector<modbus::Request> resume;
+  std::string error;  // set when the charger cannot switch (nothing to run then)
+  bool ok() const { return error.empty(); }
+};
+// IEC 61851 gives a vehicle up to 5 s to follow a lower offer.
+inline constexpr std::chrono::seconds phase_switch_settle{5};
+PhaseSwitchPlan plan_phase_switch(Charger& charger, int phases, double resume_amps);
 
 // What the gateway tells the factory about one charger (mapped from config::Charger, so
 // that drivers do not depend on gateway/).
@@ -106,8 +137,12 @@ struct ChargerSettings {
   double failsafe_current = 0.0;
   double watchdog_timeout = 30.0;
   int phases = 3;
-  // model == "generic": keys current_setpoint, enable, status, current_l1..3, power, energy.
+  // model == "generic": keys current_setpoint, enable, status, current_l1..3, power, energy,
+  // watchdog_timeout, failsafe_current.
   std::map<std::string, modbus::RegisterSpec> generic;
+  // model == "generic": current_setpoint takes 0 A, which pauses (the way to pause when
+  // there is no enable register).
+  bool generic_zero_pauses = false;
   // model == "generic": raw status value -> IEC state. Empty: the raw value is shown only.
   std::map<std::int64_t, IecState> generic_status;
 };

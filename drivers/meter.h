@@ -51,6 +51,12 @@ class Meter : public Device {
   // Fed from below (seed 000 "Inverted Eastron"): currents and powers are negated and
   // import/export energies swapped before they reach reading().
   virtual bool inverted() const = 0;
+  // How old (s) a value may already be when it is read: meters refresh their registers or
+  // send their telegrams about once or twice a second, so a read returns the last value
+  // published, not one taken at that moment. The control loop orders a meter sample against
+  // charger readings with it (policies::CircuitSnapshot::sample_age). One second covers the
+  // SDM630's half second and a DSMR 5 telegram a second; a model known to be slower says so.
+  virtual double sample_age() const { return 1.0; }
 };
 
 }  // namespace ampgate::drivers

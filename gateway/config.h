@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "drivers/modbus.h"
+#include "gateway/view/words.h"  // Mode, MeterRole, ModeSettings, mains_circuit_id
 
 namespace ampgate::config {
 
@@ -22,21 +23,14 @@ struct Location {
 };
 
 enum class Phase : std::uint8_t { L1 = 0, L2 = 1, L3 = 2 };
-enum class Mode : std::uint8_t { off, fast, eco, eco_plus, solar };
 enum class Sharing : std::uint8_t { equal, priority };
 enum class PhaseMode : std::uint8_t { one, three, mixed };
 enum class Parity : std::uint8_t { none, even, odd };
-enum class MeterRole : std::uint8_t { mains, circuit, ev, solar };
 
 const char* to_string(Phase p);      // "L1"
-const char* to_string(Mode m);       // "eco_plus"
 const char* to_string(Sharing s);    // "equal"
 const char* to_string(PhaseMode m);  // "1", "3", "mixed"
 const char* to_string(Parity p);     // "N", "E", "O"
-const char* to_string(MeterRole r);  // "mains"
-
-// The root of the circuit tree is always the mains, with this id.
-inline constexpr const char* mains_circuit_id = "mains";
 
 struct SiteInfo {
   std::string name;
@@ -94,13 +88,8 @@ struct Meter {
 };
 
 // Registers of a charger the driver list lacks. Keys: current_setpoint, enable, status,
-// current_l1..3, power, energy.
+// current_l1..3, power, energy, watchdog_timeout, failsafe_current.
 using GenericChargerTable = std::map<std::string, modbus::RegisterSpec>;
-
-struct ModeSettings {
-  double eco_grid_current = 6.0;      // eco: taken from the grid at least, surplus on top
-  double eco_plus_start_surplus = 6.0;  // eco_plus: surplus needed before a session starts
-};
 
 struct Charger {
   std::string id;
@@ -108,6 +97,7 @@ struct Charger {
   std::uint8_t unit = 1;
   std::string model;                          // teltocharge, keba_p30, vestel_evc04, smartevse, generic
   std::optional<GenericChargerTable> generic;  // when model == "generic"
+  bool pause_with_zero = false;               // generic: current_setpoint takes 0 A, which pauses
   std::string circuit = mains_circuit_id;
   int phases = 3;                             // wired phases: 1 or 3
   std::array<Phase, 3> phase_map{Phase::L1, Phase::L2, Phase::L3};  // charger L1/L2/L3 -> site phase
@@ -150,6 +140,25 @@ struct Api {
   Location where;
 };
 
+// The `mqtt` section: a broker that home automation and fleet dashboards read (issue 16).
+// Absent = no MQTT. A broker that cannot be reached never affects the control loop.
+struct Mqtt {
+  bool enabled = false;                // true when the section is present
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  std::string ca_file;                 // TLS when set (the broker's CA)
+  std::string cert_file;               // client certificate and key (optional, with ca_file)
+  std::string key_file;
+  std::string username;
+  std::string password_file;           // first line is the password
+  std::string client_id;               // default "ampgate-<site name>"
+  std::string topic_prefix;            // default "ampgate/<site name>"
+  std::string discovery_prefix = "homeassistant";  // empty = no Home Assistant discovery
+  int qos = 1;
+  bool retain = true;
+  Location where;
+};
+
 struct Storage {
   std::string database = "/var/lib/ampgate/ampgate.db";
   int retention_days = 30;
@@ -165,6 +174,7 @@ struct Site {
   std::vector<Circuit> circuits;  // excluding the implicit mains root
   Policy policy;
   Api api;
+  Mqtt mqtt;
   Storage storage;
 
   const Bus* find_bus(const std::string& id) const;

@@ -151,6 +151,14 @@ void parse_chargers(Reader& r, const YAML::Node& node, Location at, Parsed& p) {
       r.report(m.where("registers"), m.path("registers"),
                "'registers' is only for model 'generic'; a " + c.model + " has a built-in table");
     }
+    if (auto v = m.boolean("pause_with_zero")) {
+      if (model && !model->needs_registers) {
+        r.report(m.where("pause_with_zero"), m.path("pause_with_zero"),
+                 "'pause_with_zero' is only for model 'generic'; a " + c.model + " knows how it pauses");
+      } else {
+        c.pause_with_zero = *v;
+      }
+    }
     p.site.chargers.push_back(std::move(c));
     p.charger_paths.push_back(path);
   });

@@ -7,32 +7,23 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/config/yaml_source.h"
 #include "gateway/config_parse.h"
 
 namespace ampgate::config {
 
-std::string Problem::format() const {
-  std::string out = where.file;
-  if (where.line > 0) out += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
-  out += ": ";
-  if (!path.empty()) out += path + ": ";
-  return out + message;
-}
+std::string Problem::format() const { return yaml::format(where.file, {where.line, where.column}, path, message); }
 
 LoadResult load_site_text(const std::string& yaml_text, const std::string& file_name) {
   using namespace detail;
   Reader r(file_name);
   const Location start{file_name, 1, 1};
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    r.report(r.at(e.mark), "", "YAML syntax error: " + e.msg);
-    return {std::nullopt, std::move(r.problems())};
-  } catch (const YAML::Exception& e) {
-    r.report(start, "", std::string("YAML error: ") + e.what());
+  auto parsed = yaml::parse(yaml_text);
+  if (parsed.error) {
+    r.report({file_name, parsed.where.line, parsed.where.column}, "", *parsed.error);
     return {std::nullopt, std::move(r.problems())};
   }
+  const YAML::Node root = parsed.root;
   if (!root.IsDefined() || root.IsNull()) {
     r.report(start, "", "the file is empty; a site needs at least 'site:' and 'chargers:' (see examples/)");
     return {std::nullopt, std::move(r.problems())};
@@ -51,9 +42,11 @@ LoadResult load_site_text(const std::string& yaml_text, const std::string& file_
     parse_chargers(r, top.value("chargers"), top.where("chargers"), p);
     parse_policy(r, top.value("policy"), top.where("policy"), p);
     parse_api(r, top.value("api"), top.where("api"), p);
+    parse_mqtt(r, top.value("mqtt"), top.where("mqtt"), p);
     parse_storage(r, top.value("storage"), top.where("storage"), p);
     if (!top.has("chargers")) top.missing("chargers", "a site needs at least one charger to manage");
     validate(r, p);
+    validate_safety(r, p);
   }
   if (!r.problems().empty()) {
     // Top to bottom, as the user reads the file; ties keep the order they were found in.
@@ -62,7 +55,7 @@ LoadResult load_site_text(const std::string& yaml_text, const std::string& file_
     });
     return {std::nullopt, std::move(r.problems())};
   }
-  return {std::move(p.site), {}};
+  return {std::move(p.site), {}, std::move(r.warnings())};
 }
 
 LoadResult load_site_file(const std::string& path) {

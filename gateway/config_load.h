@@ -19,6 +19,9 @@ struct Problem {
 struct LoadResult {
   std::optional<Site> site;        // set only when problems is empty
   std::vector<Problem> problems;
+  // Allowed but doubtful (e.g. a meter-lost fallback that leaves little for the house);
+  // `check` prints them, the site still loads.
+  std::vector<Problem> warnings;
 };
 
 LoadResult load_site_file(const std::string& path);

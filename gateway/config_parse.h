@@ -26,6 +26,7 @@ void parse_chargers(Reader& r, const YAML::Node& node, Location at, Parsed& p);
 void parse_circuits(Reader& r, const YAML::Node& node, Location at, Parsed& p);
 void parse_policy(Reader& r, const YAML::Node& node, Location at, Parsed& p);
 void parse_api(Reader& r, const YAML::Node& node, Location at, Parsed& p);
+void parse_mqtt(Reader& r, const YAML::Node& node, Location at, Parsed& p);
 void parse_storage(Reader& r, const YAML::Node& node, Location at, Parsed& p);
 // A `registers:` table of a custom meter or generic charger.
 std::map<std::string, modbus::RegisterSpec> parse_registers(Reader& r, const YAML::Node& node,
@@ -34,6 +35,10 @@ std::map<std::string, modbus::RegisterSpec> parse_registers(Reader& r, const YAM
 
 // Cross-checks between sections: ids, references, unit ids, the circuit tree, phases.
 void validate(Reader& r, Parsed& p);
+// What each charger's driver can do against what the file claims (pause, watchdog, its
+// largest current), and the fuse checks that depend on it: failsafe currents per circuit
+// and phase, the meter-lost fallback. Runs after validate().
+void validate_safety(Reader& r, Parsed& p);
 
 // Calls `each(index, node, path)` for every entry of a list section, reporting a problem
 // when the section is not a list.

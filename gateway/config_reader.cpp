@@ -8,50 +8,7 @@
 
 namespace ampgate::config::detail {
 
-namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-const char* kind_of(const YAML::Node& n) {
-  if (n.IsSequence()) return "a list";
-  if (n.IsMap()) return "a map";
-  if (n.IsNull()) return "nothing";
-  return "a single value";
-}
-
-}  // namespace
-
-std::string closest(std::string_view word, std::span<const std::string_view> candidates) {
-  std::string best;
-  if (word.size() < 3) return best;  // 'X' -> 'N' would be a guess, not a typo fix
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
-  for (auto c : candidates) {
-    std::size_t d = edit_distance(word, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(c);
-    }
-  }
-  return best;
-}
-
-std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
-  std::string c = closest(word, candidates);
-  return c.empty() ? std::string() : " (did you mean '" + c + "'?)";
-}
+using yaml::kind_of;
 
 std::string number_text(double v) {
   std::ostringstream s;
@@ -60,8 +17,8 @@ std::string number_text(double v) {
 }
 
 Location Reader::at(const YAML::Mark& mark) const {
-  if (mark.is_null()) return {file_, 0, 0};
-  return {file_, mark.line + 1, mark.column + 1};
+  const auto s = yaml::spot(mark);
+  return {file_, s.line, s.column};
 }
 
 void Reader::report(Location where, std::string path, std::string message) {
@@ -104,8 +61,7 @@ MapReader::MapReader(Reader& r, const YAML::Node& node, std::string map_path, st
     if (schema && std::find(schema->keys.begin(), schema->keys.end(), key) == schema->keys.end()) {
       std::string guess = closest(key, schema->keys);
       if (!guess.empty()) guessed_.push_back(guess);
-      r_.report(key_at, path(key),
-                "unknown key '" + key + "'" + (guess.empty() ? "" : " (did you mean '" + guess + "'?)"));
+      r_.report(key_at, path(key), yaml::unknown_key(key, schema->keys));
       continue;
     }
     if (find(key)) {

@@ -13,15 +13,14 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/config/yaml_source.h"
 #include "gateway/config_load.h"
 
 namespace ampgate::config::detail {
 
-// The closest candidate to `word` by edit distance, or "" when none is close enough
-// to be a plausible typo.
-std::string closest(std::string_view word, std::span<const std::string_view> candidates);
-// " (did you mean 'x'?)" or "".
-std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
+// Typo fixes come from the shared YAML layer, so site, scenario and case files suggest alike.
+using yaml::closest;
+using yaml::did_you_mean;
 // 16 -> "16", 0.5 -> "0.5": numbers as a user wrote them.
 std::string number_text(double v);
 
@@ -33,6 +32,10 @@ class Reader {
 
   void report(Location where, std::string path, std::string message);
   std::vector<Problem>& problems() { return problems_; }
+  void warn(Location where, std::string path, std::string message) {
+    warnings_.push_back({std::move(where), std::move(path), std::move(message)});
+  }
+  std::vector<Problem>& warnings() { return warnings_; }
 
   // Where each key path was read from, for the checks that run after parsing.
   void remember(const std::string& path, Location where) { seen_[path] = where; }
@@ -47,6 +50,7 @@ class Reader {
  private:
   std::string file_;
   std::vector<Problem> problems_;
+  std::vector<Problem> warnings_;
   std::map<std::string, Location> seen_;
 };
 

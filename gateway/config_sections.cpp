@@ -1,6 +1,8 @@
 // The single-map sections of the site file: site, policy, api, storage.
 #include <arpa/inet.h>
 
+#include <cctype>
+
 #include "gateway/config_parse.h"
 
 namespace ampgate::config::detail {
@@ -58,6 +60,53 @@ void parse_api(Reader& r, const YAML::Node& node, Location at, Parsed& p) {
   if (auto v = m.integer("port", 0, 65535)) api.port = static_cast<int>(*v);  // 0: any free port
   if (auto v = m.text("token_file")) api.token_file = *v;
   if (auto v = m.boolean("reads_need_token")) api.reads_need_token = *v;
+}
+
+void parse_mqtt(Reader& r, const YAML::Node& node, Location at, Parsed& p) {
+  if (!node) return;  // no section: no MQTT
+  MapReader m(r, node, "mqtt", "mqtt", at);
+  Mqtt& mq = p.site.mqtt;
+  mq.where = m.where();
+  if (!m.ok()) return;
+  mq.enabled = true;
+  if (auto v = m.text("host")) mq.host = *v;
+  if (auto v = m.integer("port", 1, 65535)) mq.port = static_cast<int>(*v);
+  if (m.has("tls")) {
+    MapReader t(r, m.value("tls"), m.path("tls"), "mqtt.tls", m.where("tls"));
+    if (t.ok()) {
+      if (auto v = t.text("ca_file", true)) mq.ca_file = *v;
+      if (auto v = t.text("cert_file")) mq.cert_file = *v;
+      if (auto v = t.text("key_file")) mq.key_file = *v;
+      if (mq.cert_file.empty() != mq.key_file.empty())
+        r.report(t.where(), t.path(), "cert_file and key_file go together; give both for a client certificate, or neither");
+    }
+  }
+  if (auto v = m.text("username")) mq.username = *v;
+  if (auto v = m.text("password_file")) mq.password_file = *v;
+  if (auto v = m.text("client_id")) mq.client_id = *v;
+  if (auto v = m.text("topic_prefix")) {
+    if (v->empty() || v->find_first_of("+#") != std::string::npos || v->back() == '/')
+      r.report(m.where("topic_prefix"), m.path("topic_prefix"),
+               "'" + *v + "' is not a topic prefix; use letters, digits and '/' without wildcards or a trailing '/', e.g. ampgate/home");
+    else
+      mq.topic_prefix = *v;
+  }
+  if (m.has("discovery_prefix")) {
+    const YAML::Node d = m.value("discovery_prefix");
+    if (d.IsScalar() && (d.Scalar() == "off" || d.Scalar() == "false")) {
+      mq.discovery_prefix.clear();
+    } else if (auto v = m.text("discovery_prefix")) {
+      mq.discovery_prefix = *v;
+    }
+  }
+  if (auto v = m.integer("qos", 0, 2)) mq.qos = static_cast<int>(*v);
+  if (auto v = m.boolean("retain")) mq.retain = *v;
+  // Defaults from the site's name, made safe for a topic level ("Home 2" -> "Home_2").
+  std::string level = p.site.site.name.empty() ? "site" : p.site.site.name;
+  for (auto& ch : level)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') ch = '_';
+  if (mq.client_id.empty()) mq.client_id = "ampgate-" + level;
+  if (mq.topic_prefix.empty()) mq.topic_prefix = "ampgate/" + level;
 }
 
 void parse_storage(Reader& r, const YAML::Node& node, Location at, Parsed& p) {

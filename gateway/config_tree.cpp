@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "gateway/config_driver.h"
 #include "gateway/config_reader.h"
 
 namespace ampgate::config {
@@ -51,6 +52,9 @@ std::string charger_line(const Site& site, const Charger& c) {
   out += ", " + number_text(c.min_current) + "–" + amps(c.max_current) + ", mode " + to_string(c.mode);
   if (c.priority) out += ", priority " + std::to_string(c.priority);
   out += ", failsafe " + amps(c.failsafe_current) + " after " + number_text(c.watchdog_timeout) + " s)";
+  // Class 2 of the safety review: say plainly what the gateway holds back for it.
+  const auto facts = driver_facts(c);
+  if (facts.error.empty()) out += "; when silent reserved at " + silent_reservation(c, facts.caps);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include "policies/allocate.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "policies/detail.h"
 
@@ -44,7 +45,9 @@ std::vector<int> rank_active(const SiteSnapshot& site, const Model& model) {
   for (std::size_t j = 0; j < site.chargers.size(); ++j) {
     if (model.chargers[j].cls != Class::active) continue;
     const auto& c = site.chargers[j];
-    keys.push_back({by_priority ? c.priority : 0, c.session_start, static_cast<int>(j)});
+    // A start that is not a number sorts last (NaN would break the sort's ordering).
+    const Seconds start = std::isfinite(c.session_start) ? c.session_start : unlimited;
+    keys.push_back({by_priority ? c.priority : 0, start, static_cast<int>(j)});
   }
   std::stable_sort(keys.begin(), keys.end());  // ties keep snapshot order
   std::vector<int> order(keys.size());
@@ -57,7 +60,7 @@ Pass run_pass(const SiteSnapshot& site, const Model& model, const std::vector<in
   Pass pass;
   const std::size_t n = site.chargers.size();
   pass.loads.resize(n);
-  for (std::size_t j = 0; j < n; ++j) pass.loads[j] = load_of(site.chargers[j], model.chargers[j]);
+  for (std::size_t j = 0; j < n; ++j) pass.loads[j] = load_of(site.chargers[j], model.chargers[j]);  // {} for a bad map
   // Mixed phase mode ranks every 3-phase charger before the 1-phase ones.
   pass.order = ranked;
   if (site.policy.phase_mode == PhaseMode::mixed)
@@ -96,14 +99,6 @@ bool choose_phases(const SiteSnapshot& site, Model& model, const Pass& pass,
   return changed;
 }
 
-PerPhase draw_of(const ChargerSnapshot& c, const Setpoint& s) {
-  PerPhase d{};
-  if (!s.run) return d;
-  const auto load = load_on_phases(c.phase_map, c.wired_phases == 1 || s.phases == 1 ? 1 : 3);
-  for (int p = 0; p < 3; ++p) d[p] = s.amps * load.coef[p];
-  return d;
-}
-
 }  // namespace
 
 Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now) {
@@ -132,6 +127,7 @@ Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now)
   const std::vector<int> ranked = rank_active(site, model);
   Pass pass = run_pass(site, model, ranked, in, grace, now);
   if (choose_phases(site, model, pass, in, now)) pass = run_pass(site, model, ranked, in, grace, now);
+  clamp_to_floors(site, model.grid, model.chargers, pass.loads, pass.demands, pass.order, pass.shared);
 
   // Memory: timers from the final pass, phase choices with the time they changed.
   for (std::size_t j = 0; j < n; ++j) {
@@ -163,7 +159,11 @@ Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now)
       group[j] = 1;
       continue;
     }
-    const auto before = draw_of(c, c.last_setpoint), after = draw_of(c, setpoints[j]);
+    if (!f.map_ok) {  // paused: where its phases land does not matter for a pause
+      group[j] = c.last_setpoint.run ? 0 : 1;
+      continue;
+    }
+    const auto before = offer_of(c, c.last_setpoint), after = offer_of(c, setpoints[j]);
     bool lower = false, higher = false;
     for (int p = 0; p < 3; ++p) lower |= after[p] < before[p], higher |= after[p] > before[p];
     group[j] = higher ? 2 : lower ? 0 : 1;
@@ -173,6 +173,7 @@ Allocation allocate(const SiteSnapshot& site, PolicyMemory& memory, Seconds now)
     for (std::size_t j = 0; j < n; ++j)
       if (group[j] == g)
         out.setpoints.push_back({site.chargers[j].id, setpoints[j], to_reason(pass.shared.reasons[j], model.circuits)});
+  out.circuits = std::move(model.estimates);
   return out;
 }
 

@@ -27,7 +27,9 @@ enum class ReasonKind : std::uint8_t {
   no_car,
   charger_fault,
   unreachable,          // not answering: its worst-case draw is reserved, nothing commanded
-  invalid_site,         // the snapshot is inconsistent; everything paused
+  min_above_max,        // its effective minimum is above its maximum: paused alone
+  invalid_charger,      // its own data is inconsistent (phase map, circuit, id, currents): paused alone
+  invalid_site,         // the circuit tree is inconsistent; everything paused
 };
 
 struct Reason {
@@ -46,12 +48,24 @@ struct ChargerSetpoint {
   Reason reason;
 };
 
+// What the allocation took each circuit's non-EV ("household") load to be, and the age of
+// the data behind it, for the API, status and the page (issue 12). Filled by allocate().
+struct CircuitEstimate {
+  std::string id;
+  std::optional<PerPhase> household;  // per site phase; empty when it could not be estimated
+  PerPhase limit{};                   // the limit in force per phase (margin and external limits applied)
+  Seconds sample_at = 0;              // when the meter sample behind the estimate was taken
+};
+
 struct Allocation {
   // Reductions first: every setpoint that lowers a charger's draw on some phase and raises
   // it on none comes before any setpoint that raises a draw, so writing them in order
   // never overloads a fuse in between.
   std::vector<ChargerSetpoint> setpoints;
-  std::string error;  // non-empty when the snapshot was invalid (then everything is paused)
+  std::vector<CircuitEstimate> circuits;
+  // Non-empty when the circuit tree (or the time) was invalid: then everything is paused.
+  // A charger with bad data of its own is paused alone (invalid_charger, min_above_max).
+  std::string error;
 
   const ChargerSetpoint* find(const std::string& id) const;
 };

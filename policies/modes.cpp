@@ -52,12 +52,22 @@ void split(std::vector<Pool>& pool, double surplus, Sharing sharing) {
 
 bool is_surplus_mode(Mode m) { return m == Mode::solar || m == Mode::eco || m == Mode::eco_plus; }
 
+// A mode setting that is not a number counts as 0 (the minimum then applies); huge values
+// are capped so that whole amps stay inside int.
+double setting(double v) { return std::isfinite(v) ? std::clamp(v, 0.0, max_charger_amps) : 0.0; }
+
+int eco_amps(const ChargerSnapshot& c, int min) {
+  return std::max(min, static_cast<int>(std::ceil(setting(c.mode_settings.eco_grid_current) - eps)));
+}
+
 Why pause_reason_of(Class cls) {
   switch (cls) {
     case Class::unreachable: return Why{ReasonKind::unreachable};
     case Class::fault: return Why{ReasonKind::charger_fault};
     case Class::no_car: return Why{ReasonKind::no_car};
     case Class::off: return Why{ReasonKind::mode_off};
+    case Class::invalid: return Why{ReasonKind::invalid_charger};
+    case Class::min_above_max: return Why{ReasonKind::min_above_max};
     case Class::active: break;
   }
   return {};
@@ -103,7 +113,7 @@ std::vector<Demand> decide_modes(const SiteSnapshot& site, const Model& model,
       const auto& c = site.chargers[j];
       if (!d[j].want || !is_surplus_mode(c.mode)) continue;
       if (c.mode == Mode::eco) {
-        const int eco = std::max(d[j].min, static_cast<int>(std::ceil(c.mode_settings.eco_grid_current - eps)));
+        const int eco = eco_amps(c, d[j].min);
         if (eco < d[j].cap) d[j].cap = eco, d[j].cap_reason = Why{ReasonKind::eco_minimum};
         continue;
       }
@@ -123,7 +133,7 @@ std::vector<Demand> decide_modes(const SiteSnapshot& site, const Model& model,
       if (running != (pass == 0)) continue;
       const double need = c.mode == Mode::solar ? d[j].min
                           : c.mode == Mode::eco_plus
-                              ? std::clamp(c.mode_settings.eco_plus_start_surplus, 0.0, double(d[j].cap))
+                              ? std::min(setting(c.mode_settings.eco_plus_start_surplus), double(d[j].cap))
                               : 0.0;
       d[j].surplus_at_turn = left;
       const int k = loads[j].k;
@@ -143,7 +153,7 @@ std::vector<Demand> decide_modes(const SiteSnapshot& site, const Model& model,
     auto& m = out[j];
     const int whole = share[j] < 0 ? 0 : static_cast<int>(std::floor(share[j] + eps));
     if (c.mode == Mode::eco) {
-      const int eco = std::max(d[j].min, static_cast<int>(std::ceil(c.mode_settings.eco_grid_current - eps)));
+      const int eco = eco_amps(c, d[j].min);
       const int want = std::max(eco, whole);
       if (want < d[j].cap) {
         d[j].cap = want;

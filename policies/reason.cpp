@@ -60,6 +60,8 @@ std::string to_string(const Reason& r) {
     case ReasonKind::no_car: return "no car";
     case ReasonKind::charger_fault: return "charger fault";
     case ReasonKind::unreachable: return "unreachable";
+    case ReasonKind::min_above_max: return "min above max";
+    case ReasonKind::invalid_charger: return "invalid charger";
     case ReasonKind::invalid_site: return "invalid site";
   }
   return "?";

@@ -26,7 +26,7 @@ struct Sharer {
     const int c = facts[j].circuit;
     for (int p = 0; p < 3; ++p)
       r.room_at_turn[j][p] = grid.room(c, load_on_phase(static_cast<Phase>(p)), nullptr, true);
-    r.sum_room_at_turn[j] = grid.slack[grid.sum()];
+    r.sum_room_at_turn[j] = std::min(grid.slack[grid.sum()], grid.slack[grid.ext_sum()]);
   }
 
   bool was_running(int j) const {
@@ -34,14 +34,7 @@ struct Sharer {
     return last.run && last.amps > 0;
   }
 
-  Why limit_reason(int limit, bool priority_mode) const {
-    if (priority_mode && limit >= 0 && grid.ev_used[limit] > eps) {
-      Why why = grid.reason_for(limit);
-      why.kind = ReasonKind::priority;
-      return why;
-    }
-    return grid.reason_for(limit);
-  }
+  Why limit_reason(int limit, bool priority_mode) const { return grid.limit_reason(limit, priority_mode); }
 
   // The sum limit is not a fuse: a running charger it would pause may stay at its minimum
   // for the grace time.
@@ -55,6 +48,7 @@ struct Sharer {
     r.amps[j] = d.min;
     r.reasons[j] = {ReasonKind::sum_limit, -1, 0};
     fixed[j] = 1;
+    r.grace_held[j] = 1;
     return true;
   }
 
@@ -130,6 +124,7 @@ Shared share(const SiteSnapshot& site, Grid grid, const std::vector<ChargerFacts
   for (std::size_t j = 0; j < n; ++j) r.reasons[j] = demands[j].pause_reason;
   r.room_at_turn.assign(n, PerPhase{unlimited, unlimited, unlimited});
   r.sum_room_at_turn.assign(n, unlimited);
+  r.grace_held.assign(n, 0);
   Sharer s{site, grid, facts, loads, demands, sum_grace_active, r, std::vector<char>(n, 0)};
   if (site.policy.sharing == Sharing::priority) {
     s.priority(order);
@@ -148,6 +143,46 @@ Shared share(const SiteSnapshot& site, Grid grid, const std::vector<ChargerFacts
     s.equal(tier);
   }
   return r;
+}
+
+void clamp_to_floors(const SiteSnapshot& site, Grid grid, const std::vector<ChargerFacts>& facts,
+                     const std::vector<Load>& loads, const std::vector<Demand>& demands,
+                     const std::vector<int>& order, Shared& r) {
+  for (int j : order) grid.take_per_phase(facts[j].circuit, facts[j].floor);
+  const bool priority_mode = site.policy.sharing == Sharing::priority;
+  // Rank order: a reduction needs no room (its floor is taken), so only raises compete,
+  // and the higher-ranked ones keep theirs.
+  for (int j : order) {
+    const auto& d = demands[j];
+    // A charger the sharing paused for want of room may fit now that cuts above freed some.
+    const int want = r.amps[j] > 0 ? r.amps[j] : d.want ? d.cap : 0;  // (held: cap = min)
+    if (want == 0) continue;
+    const auto& f = facts[j];
+    const bool graced = r.grace_held[j];
+    int binding = -1;
+    double room = grid.room_above(f.circuit, loads[j], f.floor, &binding, graced);
+    // Up to its floor on every phase it draws on a setpoint costs nothing (that much is
+    // taken already): a reduction is never cut further, even when the floors together are
+    // over a limit (a load step: every charger comes down to its share, none is paused).
+    // Only for the sharing's own setpoint: one it paused stays paused (a stale meter's 0 A
+    // fallback must not leave a charger running at what it draws).
+    if (r.amps[j] > 0) {
+      double free_up_to = unlimited;
+      for (int p = 0; p < 3; ++p)
+        if (loads[j].coef[p]) free_up_to = std::min(free_up_to, f.floor[p]);
+      room = std::max(room, std::min(static_cast<double>(want), free_up_to));
+    }
+    int amps = want;
+    if (room + eps < want) {
+      amps = static_cast<int>(std::floor(std::max(0.0, room) + eps));
+      if (amps < d.min) amps = 0;
+      if (amps > 0 || r.amps[j] > 0) r.reasons[j] = grid.limit_reason(binding, priority_mode);
+    } else if (r.amps[j] == 0) {
+      r.reasons[j] = d.cap_reason;
+    }
+    if (amps > 0) grid.take_above(f.circuit, loads[j], f.floor, 0, amps, graced);
+    r.amps[j] = amps;
+  }
 }
 
 }  // namespace ampgate::policies::detail

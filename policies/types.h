@@ -37,4 +37,10 @@ struct Setpoint {
   friend bool operator==(const Setpoint&, const Setpoint&) = default;
 };
 
+// A setpoint and the time from which it was in force.
+struct TimedSetpoint {
+  double from = 0;  // Seconds
+  Setpoint setpoint;
+};
+
 }  // namespace ampgate::policies

@@ -64,10 +64,27 @@ CREATE TABLE metrics (
 CREATE INDEX metrics_by_minute ON metrics (minute);
 )sql";
 
+// v4: commanded setpoints, one row per charger, so that a restarted gateway reserves what a
+// charger it has not read yet may still be running at (docs/daemon.md "Restart").
+// A row is the worst the charger may have been told: it is raised before an increase is sent
+// and lowered once a reduction is acknowledged.
+constexpr const char* v4_commands = R"sql(
+CREATE TABLE commanded (
+  charger           TEXT    PRIMARY KEY,
+  amps              INTEGER NOT NULL CHECK (amps >= 0),
+  phases            INTEGER NOT NULL CHECK (phases IN (1, 3)),
+  run               INTEGER NOT NULL CHECK (run IN (0, 1)),
+  certain           INTEGER NOT NULL CHECK (certain IN (0, 1)),  -- 0: a write's outcome was unknown
+  watchdog_verified INTEGER NOT NULL CHECK (watchdog_verified IN (0, 1)),
+  written           INTEGER NOT NULL                             -- unix ms, UTC
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration all_migrations[] = {
     {1, "create sessions", v1_sessions},
     {2, "create events", v2_events},
     {3, "create metrics", v3_metrics},
+    {4, "create commanded", v4_commands},
 };
 
 }  // namespace

@@ -31,6 +31,9 @@ bool expect(std::string_view s, size_t& pos, char c) {
 std::optional<sys_days> read_date(std::string_view s, size_t& pos) {
   auto y = read_number(s, pos, 4);
   if (!y || !expect(s, pos, '-')) return std::nullopt;
+  // The clock counts nanoseconds in 64 bits and ends in 2262: a later date would overflow
+  // it. The years a user can mean are well inside this.
+  if (*y < min_year || *y > max_year) return std::nullopt;
   auto m = read_number(s, pos, 2);
   if (!m || !expect(s, pos, '-')) return std::nullopt;
   auto d = read_number(s, pos, 2);

@@ -47,6 +47,13 @@ function el(tag, attrs, ...children) {
 }
 const amps = (v) => (typeof v === 'number' ? v.toFixed(1) + ' A' : 'stale');
 
+// What the loop took the non-EV load to be, and the age of the sample behind it.
+function householdText(h) {
+  if (!h) return '';
+  const age = typeof h.age === 'number' ? ' (sample ' + h.age.toFixed(1) + ' s old)' : ' (no fresh sample)';
+  return 'household ' + PHASES.map((p) => p + ' ' + amps(h[p])).join(' · ') + age;
+}
+
 function phaseRow(name, measured, limit) {
   const bar = el('div', { class: 'bar' }, el('div'));
   if (typeof measured !== 'number') {
@@ -81,11 +88,13 @@ function render(s) {
   phases.replaceChildren(...PHASES.slice(0, s.phases === 1 ? 1 : 3)
     .map((p) => phaseRow(p, mains.measured[p], mains.effective_limit)));
 
+  $('household').textContent = householdText(mains.household);
   $('circuits').replaceChildren(...s.circuits.filter((c) => c.id !== 'mains').map((c) => {
-    if (!c.meter) return el('div', { class: 'circuit' }, 'circuit ' + c.id + ' (limit ' + c.limit + ' A, unmetered)');
+    const h = c.household ? ' · ' + householdText(c.household) : '';
+    if (!c.meter) return el('div', { class: 'circuit' }, 'circuit ' + c.id + ' (limit ' + c.limit + ' A, unmetered)' + h);
     const meter = 'meter ' + c.meter + (c.meter_stale ? ' (stale)' : '');
     const values = PHASES.map((p) => p + ' ' + amps(c.measured[p])).join(' · ');
-    return el('div', { class: 'circuit' }, 'circuit ' + c.id + ' (limit ' + c.limit + ' A, ' + meter + '): ' + values);
+    return el('div', { class: 'circuit' }, 'circuit ' + c.id + ' (limit ' + c.limit + ' A, ' + meter + '): ' + values + h);
   }));
 
   const list = $('chargers');

@@ -17,6 +17,37 @@ const char* to_string(IecState s) {
   return "unknown";
 }
 
+PhaseSwitchPlan plan_phase_switch(Charger& charger, int phases, double resume_amps) {
+  PhaseSwitchPlan plan;
+  const auto caps = charger.capabilities();
+  if (!caps.can_switch_phases) {
+    plan.error = charger.model() + ": cannot switch phases";
+    return plan;
+  }
+  if (!caps.can_pause) {
+    plan.error = charger.model() + ": cannot pause, so it cannot switch phases safely";
+    return plan;
+  }
+  // Built resume first and pause last: a driver that repeats its last command as keep-alive
+  // then repeats the pause during the wait, not the resume current.
+  auto sw = charger.set_phases(phases);
+  auto current = charger.set_current(resume_amps);
+  auto start = charger.start();
+  auto pause = charger.stop();
+  for (const auto* r : {&sw, &current, &start, &pause}) {
+    if (!r->ok()) {
+      plan.error = r->error;
+      return plan;
+    }
+  }
+  plan.pause = std::move(pause.requests);
+  plan.settle = phase_switch_settle;
+  plan.switch_phases = std::move(sw.requests);
+  plan.resume = std::move(current.requests);
+  plan.resume.insert(plan.resume.end(), start.requests.begin(), start.requests.end());
+  return plan;
+}
+
 }  // namespace ampgate::drivers
 
 namespace ampgate::drivers::chargers {
@@ -103,7 +134,7 @@ std::string check_settings(const ChargerSettings& s) {
 }
 
 void ChargerBase::on_reply(const modbus::Request& request, const modbus::Reply& reply, Clock::time_point now) {
-  if (request.is_write()) return;  // writes carry no state; the next read shows their effect
+  if (request.is_write()) return written(request, reply);  // the next read shows the effect
   if (!reply.ok() || reply.registers.size() != request.count) {
     clear(request);
     return;

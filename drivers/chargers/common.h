@@ -48,6 +48,9 @@ class ChargerBase : public Charger {
   virtual void decode(const modbus::Request& request, const std::vector<std::uint16_t>& regs) = 0;
   // Forget every value the read `request` provides.
   virtual void clear(const modbus::Request& request) = 0;
+  // A write was answered (ok or not): drivers that repeat their last write (keep-alive)
+  // or learn which values the device accepts override this.
+  virtual void written(const modbus::Request&, const modbus::Reply&) {}
 
   modbus::Request read(modbus::Function fn, std::uint16_t address, std::uint16_t count, modbus::Priority p,
                        std::string tag) const {

@@ -12,8 +12,8 @@ using modbus::RegisterSpec;
 using modbus::ValueType;
 
 namespace {
-const char* const known_keys[] = {"current_setpoint", "enable", "status", "current_l1",
-                                  "current_l2",       "current_l3", "power", "energy"};
+const char* const known_keys[] = {"current_setpoint", "enable", "status", "current_l1", "current_l2",
+                                  "current_l3", "power", "energy", "watchdog_timeout", "failsafe_current"};
 const char* const fast_keys[] = {"status", "current_l1", "current_l2", "current_l3", "power"};
 
 bool is_read_function(Function f) {
@@ -28,7 +28,7 @@ std::string check_generic_table(const ChargerSettings& s) {
     bool known = false;
     for (const char* k : known_keys) known = known || key == k;
     if (!known) return "generic table: unknown key '" + key + "' (known: current_setpoint, enable, status, "
-                        "current_l1, current_l2, current_l3, power, energy)";
+                        "current_l1, current_l2, current_l3, power, energy, watchdog_timeout, failsafe_current)";
     if (!is_read_function(spec.function))
       return "generic table: " + key + " must name a register to read (function 1, 2, 3 or 4)";
     if (spec.scale == 0 || !std::isfinite(spec.scale)) return "generic table: " + key + " has scale 0";
@@ -40,6 +40,14 @@ std::string check_generic_table(const ChargerSettings& s) {
   if (auto it = s.generic.find("enable"); it != s.generic.end() && it->second.function != Function::read_holding &&
                                           it->second.function != Function::read_coils)
     return "generic table: enable must be a holding register or a coil to be writable";
+  for (const char* key : {"watchdog_timeout", "failsafe_current"}) {
+    if (auto it = s.generic.find(key); it != s.generic.end() && it->second.function != Function::read_holding)
+      return std::string("generic table: ") + key + " must be a holding register (function 3) to be writable";
+  }
+  if (s.generic.count("watchdog_timeout") != s.generic.count("failsafe_current"))
+    return "generic table: a watchdog needs both watchdog_timeout and failsafe_current registers";
+  if (!s.generic.count("enable") && !s.generic_zero_pauses)
+    return "generic table: no way to pause: give an enable register, or say that current_setpoint takes 0 A";
   return {};
 }
 
@@ -62,6 +70,9 @@ Capabilities GenericCharger::capabilities() const {
   c.min_current = settings_.min_current;
   c.max_current = settings_.max_current;
   c.phases = settings_.phases;
+  c.can_pause = settings_.generic.count("enable") || settings_.generic_zero_pauses;
+  // A watchdog only when the site file names its registers; nothing is read back.
+  c.has_watchdog = c.watchdog_programmable = settings_.generic.count("watchdog_timeout") != 0;
   return c;
 }
 
@@ -127,18 +138,53 @@ CommandResult GenericCharger::write_value(const std::string& key, double value_i
 
 CommandResult GenericCharger::set_current(double amps) {
   if (auto e = chargers::check_setpoint(amps, capabilities(), model()); !e.empty()) return CommandResult::fail(e);
-  return write_value("current_setpoint", amps, "set current");
+  auto r = write_value("current_setpoint", amps, "set current");
+  if (r.ok()) last_setpoint_ = amps;
+  return r;
 }
 
 CommandResult GenericCharger::set_phases(int) {
   return CommandResult::fail("generic charger: phase switching is not describable in the site file");
 }
-CommandResult GenericCharger::start() { return write_value("enable", 1, "start"); }
-CommandResult GenericCharger::stop() { return write_value("enable", 0, "stop"); }
-CommandResult GenericCharger::authorize() { return CommandResult::fail("generic charger: no authorization register"); }
-CommandResult GenericCharger::program_watchdog(double, double) {
-  return CommandResult::fail("generic charger: no watchdog registers in the site file");
+CommandResult GenericCharger::start() {
+  if (settings_.generic.count("enable")) return write_value("enable", 1, "start");
+  if (!settings_.generic_zero_pauses) return CommandResult::fail("generic charger: no way to pause or resume");
+  if (!last_setpoint_ || *last_setpoint_ <= 0)
+    return CommandResult::fail("generic charger: resuming needs a current; call set_current() first");
+  return write_value("current_setpoint", *last_setpoint_, "resume");
 }
-CommandResult GenericCharger::keep_alive() { return CommandResult::fail("generic charger: has no watchdog to feed"); }
+
+CommandResult GenericCharger::stop() {
+  if (settings_.generic.count("enable")) return write_value("enable", 0, "stop");
+  if (!settings_.generic_zero_pauses)
+    return CommandResult::fail("generic charger: no enable register and current_setpoint does not take 0: cannot pause");
+  last_setpoint_ = 0.0;
+  return write_value("current_setpoint", 0, "pause");
+}
+
+CommandResult GenericCharger::authorize() { return CommandResult::fail("generic charger: no authorization register"); }
+
+CommandResult GenericCharger::program_watchdog(double timeout_s, double failsafe_a) {
+  if (!capabilities().watchdog_programmable)
+    return CommandResult::fail("generic charger: no watchdog registers in the site file");
+  if (!(timeout_s >= 1) || !(failsafe_a >= 0) || failsafe_a > settings_.max_current)
+    return CommandResult::fail("generic charger: watchdog timeout must be at least 1 s and the failsafe 0..max_current");
+  watchdog_timeout_s_ = timeout_s;
+  // Failsafe first: the moment the timeout is armed, the fallback must already be right.
+  auto f = write_value("failsafe_current", failsafe_a, "failsafe current");
+  auto t = write_value("watchdog_timeout", timeout_s, "watchdog timeout");
+  if (!f.ok()) return f;
+  if (!t.ok()) return t;
+  f.requests.insert(f.requests.end(), t.requests.begin(), t.requests.end());
+  return f;
+}
+
+CommandResult GenericCharger::keep_alive() {
+  if (!capabilities().watchdog_programmable) return CommandResult::fail("generic charger: has no watchdog to feed");
+  // Re-writing the timeout restarts it on devices that count from the last write of it;
+  // any other device counts every request.
+  if (!watchdog_timeout_s_) return CommandResult::fail("generic charger: no watchdog programmed yet");
+  return write_value("watchdog_timeout", *watchdog_timeout_s_, "keep alive");
+}
 
 }  // namespace ampgate::drivers

@@ -1,6 +1,8 @@
 #pragma once
 // A charger described entirely by the site file: which register holds the setpoint, the
-// enable switch, the status and the measurements, each with type, word order and scale.
+// enable switch (or a setpoint that takes 0 A: the way to pause), the status, the
+// measurements and, when given, the watchdog's timeout and failsafe registers, each with
+// type, word order and scale.
 #include <optional>
 #include <string>
 
@@ -36,6 +38,8 @@ class GenericCharger final : public chargers::ChargerBase {
   CommandResult write_value(const std::string& key, double value_in_unit, const std::string& tag) const;
   std::optional<double>* slot(const std::string& key);
   std::optional<double> raw_status_;
+  std::optional<double> last_setpoint_;       // A; what start() resumes at without an enable register
+  std::optional<double> watchdog_timeout_s_;  // what keep_alive() re-writes
 };
 
 }  // namespace ampgate::drivers

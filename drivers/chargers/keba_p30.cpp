@@ -21,15 +21,17 @@ constexpr std::uint16_t total_energy = 1036;
 constexpr std::uint16_t voltage_l1 = 1040;  // V; L2 = 1042, L3 = 1044
 constexpr std::uint16_t max_current = 1100, max_supported = 1110;  // mA
 constexpr std::uint16_t session_energy = 1502;
-constexpr std::uint16_t phase_switch_state = 1552;
+constexpr std::uint16_t phase_switch_source = 1550, phase_switch_state = 1552;
 constexpr std::uint16_t failsafe_current = 1600, failsafe_timeout = 1602;
 // Write registers (FC6, u16).
 constexpr std::uint16_t set_current = 5004, enable = 5014, set_failsafe_current = 5016, set_failsafe_timeout = 5018;
+constexpr std::uint16_t trigger_phase_switch = 5052;  // 0 = 1 phase, 1 = 3 phases (needs a KeContact S10)
 }  // namespace reg
 
 // 0.1 Wh per count, as evcc reads it after field reports; the guide V1.02 says Wh. Unconfirmed.
 constexpr double energy_wh_per_count = 0.1;
 constexpr double device_min_amps = 6.0, device_max_amps = 63.0;
+constexpr std::uint32_t source_modbus = 3;  // register 1550: the phase switch obeys Modbus
 
 const std::vector<std::string>& charging_state_names() {
   static const std::vector<std::string> n = {"starting", "not_ready", "ready", "charging", "error", "interrupted"};
@@ -63,6 +65,7 @@ constexpr ReadSpec reads[] = {
     {reg::product, "product", false},              {reg::firmware, "firmware", false},
     {reg::max_supported, "max supported current", false},
     {reg::phase_switch_state, "phase switch state", false},
+    {reg::phase_switch_source, "phase switch source", false},
     {reg::failsafe_current, "failsafe current", false}, {reg::failsafe_timeout, "failsafe timeout", false},
 };
 
@@ -88,7 +91,11 @@ Capabilities KebaP30::capabilities() const {
   if (detail_.max_supported_current && *detail_.max_supported_current >= device_min_amps)
     c.max_current = std::min(c.max_current, *detail_.max_supported_current);
   c.phases = settings_.phases;
-  c.can_switch_phases = false;  // needs a KeContact S10 on the P30; not driven yet
+  // Only once the charger says the switch obeys Modbus (1550 = 3, set by the installer with
+  // an S10 fitted) and reports which phases it uses: a toggle nobody obeys would leave the
+  // gateway counting one phase while three are drawn.
+  c.can_switch_phases = settings_.phases == 3 && detail_.phase_switch_source == source_modbus &&
+                        detail_.phase_switch_state.has_value();
   c.has_watchdog = true;
   c.watchdog_programmable = true;
   c.failsafe_current = detail_.failsafe_current;
@@ -133,6 +140,7 @@ void KebaP30::decode(const modbus::Request& rq, const std::vector<std::uint16_t>
       detail_.phase_switch_state = static_cast<int>(v);
       s.active_phases = v == 0 ? 1 : 3;
       break;
+    case reg::phase_switch_source: detail_.phase_switch_source = v; break;
     case reg::failsafe_current: detail_.failsafe_current = v / 1000.0; break;
     case reg::failsafe_timeout: detail_.failsafe_timeout_s = v; break;
     default: break;
@@ -172,6 +180,7 @@ void KebaP30::clear(const modbus::Request& rq) {
       detail_.phase_switch_state.reset();
       s.active_phases.reset();
       break;
+    case reg::phase_switch_source: detail_.phase_switch_source.reset(); break;
     case reg::failsafe_current: detail_.failsafe_current.reset(); break;
     case reg::failsafe_timeout: detail_.failsafe_timeout_s.reset(); break;
     default: break;  // identity keeps its last value: it does not change while running
@@ -201,11 +210,19 @@ CommandResult KebaP30::set_current(double amps) {
   return {{write(reg::set_current, {ma}, "set current")}, {}};
 }
 
-CommandResult KebaP30::set_phases(int) {
-  return CommandResult::fail(model() + ": phase switching needs a KeContact S10 and is not supported by this driver");
+CommandResult KebaP30::set_phases(int phases) {
+  if (phases != 1 && phases != 3) return CommandResult::fail(model() + ": phases must be 1 or 3");
+  if (!capabilities().can_switch_phases)
+    return CommandResult::fail(model() + ": phase switching needs a KeContact S10 with register 1550 reading 3 "
+                                         "(Modbus) and a 3-phase installation");
+  // Run it through plan_phase_switch(): the P30 switches its contactors on this write.
+  return {{write(reg::trigger_phase_switch, {static_cast<std::uint16_t>(phases == 3 ? 1 : 0)}, "set phases")}, {}};
 }
 
 CommandResult KebaP30::start() { return {{write(reg::enable, {1}, "start")}, {}}; }
+// 5014 = 0 disables the station; the guide says it stops the session (a car may need to be
+// plugged in again). 5004 refuses values below 6 A, so there is no pause by current: the
+// enable register is the only pause there is (unverified whether the session survives it).
 CommandResult KebaP30::stop() { return {{write(reg::enable, {0}, "stop")}, {}}; }
 
 CommandResult KebaP30::authorize() {

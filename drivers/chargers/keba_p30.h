@@ -16,6 +16,7 @@ struct KebaDetail {
   std::optional<double> failsafe_current;       // A
   std::optional<double> failsafe_timeout_s;     // 0 = off
   std::optional<int> phase_switch_state;        // raw 1552
+  std::optional<std::uint32_t> phase_switch_source;  // raw 1550 (3 = Modbus)
 };
 
 class KebaP30 final : public chargers::ChargerBase {

@@ -16,7 +16,14 @@ constexpr std::uint16_t status = 0x0000, status_len = 12;  // 0x0000..0x000B
 constexpr std::uint16_t state = 0x0000, errors = 0x0001, current = 0x0002, mode = 0x0003, solar_timer = 0x0004;
 constexpr std::uint16_t access = 0x0005, max_current = 0x0007, temperature = 0x000A, serial = 0x000B;
 constexpr std::uint16_t node = 0x0100, node_len = 4;  // socket/cable, lock type, MIN, MAX
+// System configuration, read from MAINS (0x0204) to MAX TEMP (0x0219): 22 registers, the
+// most one read may ask for. CONTACT 2 (0x0218) is the C2 contactor behaviour: 0 not
+// present, 1 always off (one phase), 2 solar off, 3 always on (three phases), 4 auto.
+constexpr std::uint16_t sys = 0x0204, sys_len = 22;
+constexpr std::uint16_t mains = 0x0204, contact2 = 0x0218, max_temp = 0x0219;
 }  // namespace reg
+
+constexpr std::uint16_t c2_always_off = 1, c2_always_on = 3, c2_auto = 4;
 
 constexpr double device_min_amps = 6.0, device_max_amps = 80.0;
 constexpr std::uint16_t access_on = 1, access_pause = 2;
@@ -63,8 +70,11 @@ const std::vector<std::string>& lock_names() {
 
 std::vector<modbus::Request> SmartEvse::poll(PollLevel level) const {
   std::vector<modbus::Request> out{read(Function::read_holding, reg::status, reg::status_len, Priority::status, "status")};
-  if (level == PollLevel::slow)
+  if (level == PollLevel::slow) {
     out.push_back(read(Function::read_holding, reg::node, reg::node_len, Priority::telemetry, "node config"));
+    if (settings_.phases == 3)
+      out.push_back(read(Function::read_holding, reg::sys, reg::sys_len, Priority::telemetry, "system config"));
+  }
   return out;
 }
 
@@ -75,9 +85,18 @@ Capabilities SmartEvse::capabilities() const {
   if (detail_.max_current && *detail_.max_current >= device_min_amps)
     c.max_current = std::min(c.max_current, *detail_.max_current);
   c.phases = settings_.phases;
-  c.has_watchdog = true;  // fixed: 11 s without a current write stops charging
+  // The 11 s timer runs only in Smart and Solar mode (it guards the mains measurement that
+  // writing 0x0002 stands in for); in Normal mode, or before the mode is read, a silent
+  // gateway leaves the last current in force.
+  c.has_watchdog = detail_.mode && (*detail_.mode == mode_names()[1] || *detail_.mode == mode_names()[2]);
   c.watchdog_programmable = false;
+  c.fixed_watchdog_timeout = fixed_watchdog_s;
   c.failsafe_current = 0.0;
+  c.can_pause = true;  // access = pause keeps the car connected and the session open
+  // C2 is taken over only when the block read looks like the layout the offsets come from
+  // (MAINS 10..200 A, MAX TEMP 40..75 °C) and C2 is fitted and set to a fixed choice.
+  c.can_switch_phases = settings_.phases == 3 && detail_.contactor2 &&
+                        (*detail_.contactor2 == c2_always_off || *detail_.contactor2 == c2_always_on);
   return c;
 }
 
@@ -88,6 +107,18 @@ void SmartEvse::decode(const modbus::Request& rq, const std::vector<std::uint16_
     s.info["cable_lock"] = name_of(lock_names(), r[1], "lock type");
     d.config_min_current = r[2];
     d.config_max_current = r[3];
+    return;
+  }
+  if (rq.tag == "system config") {
+    const auto at = [&](std::uint16_t address) { return r[address - reg::sys]; };
+    const bool layout = at(reg::mains) >= 10 && at(reg::mains) <= 200 && at(reg::max_temp) >= 40 &&
+                        at(reg::max_temp) <= 75 && at(reg::contact2) <= c2_auto;
+    d.contactor2.reset();
+    s.active_phases.reset();
+    if (!layout) return;
+    d.contactor2 = at(reg::contact2);
+    if (*d.contactor2 == c2_always_off) s.active_phases = 1;
+    else if (*d.contactor2 == c2_always_on) s.active_phases = 3;
     return;
   }
   if (rq.tag != "status") return;
@@ -118,11 +149,18 @@ void SmartEvse::clear(const modbus::Request& rq) {
     detail_.config_max_current.reset();
     return;
   }
+  if (rq.tag == "system config") {
+    detail_.contactor2.reset();
+    s.active_phases.reset();
+    return;
+  }
   if (rq.tag != "status") return;
   const auto min = detail_.config_min_current, max = detail_.config_max_current;
+  const auto c2 = detail_.contactor2;
   detail_ = SmartEvseDetail{};
   detail_.config_min_current = min;
   detail_.config_max_current = max;
+  detail_.contactor2 = c2;
   s.iec = IecState::unknown;
   s.charging.reset();
   s.vendor_state.clear();
@@ -138,8 +176,13 @@ CommandResult SmartEvse::set_current(double amps) {
   return {{write(reg::current, {*last_setpoint_}, "set current")}, {}};
 }
 
-CommandResult SmartEvse::set_phases(int) {
-  return CommandResult::fail(model() + ": phase switching (C2 contactor) is a menu setting, not a Modbus register");
+CommandResult SmartEvse::set_phases(int phases) {
+  if (phases != 1 && phases != 3) return CommandResult::fail(model() + ": phases must be 1 or 3");
+  if (!capabilities().can_switch_phases)
+    return CommandResult::fail(model() + ": phase switching needs a fitted C2 contactor set to 'Always On' or "
+                                         "'Always Off' (CONTACT 2 read from register 0x0218) on a 3-phase install");
+  // Through plan_phase_switch(): C2 must not switch under load.
+  return {{write(reg::contact2, {phases == 3 ? c2_always_on : c2_always_off}, "set phases")}, {}};
 }
 
 CommandResult SmartEvse::start() { return {{write(reg::access, {access_on}, "start")}, {}}; }

@@ -17,6 +17,7 @@ struct SmartEvseDetail {
   std::optional<double> max_current;       // A, 0x0007
   std::optional<double> solar_timer_s;     // 0x0004
   std::optional<double> config_min_current, config_max_current;  // A, 0x0102 / 0x0103
+  std::optional<std::uint16_t> contactor2;  // 0x0218 CONTACT 2, when the block read looks right
 };
 
 class SmartEvse final : public chargers::ChargerBase {

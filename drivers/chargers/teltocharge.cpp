@@ -20,6 +20,10 @@ constexpr std::uint16_t lifetime_count = reg::last - reg::lifetime_energy + 1;
 constexpr double device_max_amps = 32.0;   // registers 15 and 20 accept 0 or 6..32
 constexpr double device_min_amps = 6.0;
 constexpr double max_timeout_s = 600.0;
+constexpr std::uint16_t stopped_by_user = 6;            // table b
+constexpr std::size_t evse_not_authorized = 5;          // table a: D2
+constexpr std::size_t iec_pending_authorization = 1;    // table c: B1
+constexpr std::uint8_t illegal_data_value = 3;          // Modbus exception code
 
 IecState iec_of(std::uint16_t v) {
   switch (v) {
@@ -55,6 +59,8 @@ Capabilities TeltoCharge::capabilities() const {
   // Only once the charger itself has said so: an unread charger is assumed unable.
   c.can_switch_phases = settings_.phases == 3 && detail_.phase_change_possible.value_or(false) &&
                         detail_.three_phase_possible.value_or(false);
+  c.can_pause = true;  // amps to use = 0 (register 15 takes 0 or 6..32)
+  c.can_end_session = true;
   c.has_watchdog = true;
   c.watchdog_programmable = true;
   c.failsafe_current = detail_.failsafe_current;
@@ -124,6 +130,19 @@ void TeltoCharge::decode_live(const std::vector<std::uint16_t>& r) {
   s.info["product_code"] = "EVC" + std::to_string(r[reg::product_code]);
   s.info["serial"] = std::to_string(chargers::u32_of(r[reg::serial], r[reg::serial + 1], true));
   s.info["firmware"] = std::to_string(r[reg::firmware]);
+
+  if (resume_reads_ >= 0) {
+    // Charge point state 6 is "stopped by user". Still there two reads after writing 2,
+    // with 2 read back: this firmware takes 16 as the older 0-1 table.
+    const bool still_stopped = r[reg::charge_point_state] == stopped_by_user;
+    if (!still_stopped) {
+      resume_reads_ = -1;
+    } else if (++resume_reads_ >= 2 && r[reg::request_stop] == 2) {
+      start_value_two_ = false;
+      resume_retry_ = true;
+      resume_reads_ = -1;
+    }
+  }
 }
 
 void TeltoCharge::clear(const modbus::Request& request) {
@@ -149,7 +168,9 @@ CommandResult TeltoCharge::set_current(double amps) {
     return CommandResult::fail(model() + ": takes whole amperes and " + chargers::format_amps(amps) +
                                " rounds down below the minimum " + chargers::format_amps(caps.min_current));
   last_setpoint_ = static_cast<std::uint16_t>(whole);
-  return {{write(reg::amps_to_use, {*last_setpoint_}, "set current")}, {}};
+  CommandResult r{{write(reg::amps_to_use, {*last_setpoint_}, "set current")}, {}};
+  add_authorization(r);
+  return r;
 }
 
 CommandResult TeltoCharge::set_phases(int phases) {
@@ -160,8 +181,65 @@ CommandResult TeltoCharge::set_phases(int phases) {
   return {{write(reg::phase_to_use, {phases == 3 ? phase_three : phase_l1}, "set phases")}, {}};
 }
 
-CommandResult TeltoCharge::start() { return {{write(reg::request_stop, {0}, "start")}, {}}; }
-CommandResult TeltoCharge::stop() { return {{write(reg::request_stop, {1}, "stop")}, {}}; }
+bool TeltoCharge::awaits_authorization() const {
+  if (!detail_.requires_authorization.value_or(false)) return false;
+  const auto& e = detail_.evse_status;
+  const auto& i = detail_.iec_state;
+  return (e && *e == evse_status_names()[evse_not_authorized]) || (i && *i == iec_state_names()[iec_pending_authorization]);
+}
+
+void TeltoCharge::add_authorization(CommandResult& r) const {
+  if (r.ok() && awaits_authorization()) r.requests.push_back(write(reg::request_authorize, {1}, "authorize"));
+}
+
+// Pausing is amps to use = 0: the session stays open and the car waits ("not enough
+// power"). Register 16 would end the session on some firmware.
+CommandResult TeltoCharge::stop() {
+  last_setpoint_ = 0;
+  return {{write(reg::amps_to_use, {0}, "pause")}, {}};
+}
+
+CommandResult TeltoCharge::start() {
+  if (!last_setpoint_ || *last_setpoint_ == 0)
+    return CommandResult::fail(model() + ": resuming needs a current; call set_current() first");
+  CommandResult r{{write(reg::amps_to_use, {*last_setpoint_}, "resume")}, {}};
+  if (resume_retry_) {
+    r.requests.push_back(resume_write().requests.front());
+    resume_retry_ = false;
+  }
+  add_authorization(r);
+  return r;
+}
+
+CommandResult TeltoCharge::end_session() {
+  resume_reads_ = -1;
+  resume_retry_ = false;
+  return {{write(reg::request_stop, {1}, "end session")}, {}};
+}
+
+CommandResult TeltoCharge::resume_write() const {
+  return {{write(reg::request_stop, {static_cast<std::uint16_t>(start_value_two_ ? 2 : 0)}, "start session")}, {}};
+}
+
+CommandResult TeltoCharge::resume_session() {
+  resume_retry_ = false;
+  resume_reads_ = start_value_two_ ? 0 : -1;
+  auto r = resume_write();
+  add_authorization(r);
+  return r;
+}
+
+void TeltoCharge::written(const modbus::Request& rq, const modbus::Reply& reply) {
+  if (rq.address == reg::request_stop && rq.values.size() == 1 && rq.values[0] == 2 &&
+      reply.outcome == modbus::Outcome::exception && reply.exception_code == illegal_data_value) {
+    // The older table: 2 is out of range. Start after a stop is 0 there.
+    start_value_two_ = false;
+    resume_retry_ = true;
+    resume_reads_ = -1;
+  }
+  if (rq.address == reg::amps_to_use && rq.values.size() == 1 && reply.ok()) last_setpoint_ = rq.values[0];
+}
+
 CommandResult TeltoCharge::authorize() { return {{write(reg::request_authorize, {1}, "authorize")}, {}}; }
 
 CommandResult TeltoCharge::program_watchdog(double timeout_s, double failsafe_a) {
@@ -183,9 +261,17 @@ CommandResult TeltoCharge::program_watchdog(double timeout_s, double failsafe_a)
 CommandResult TeltoCharge::keep_alive() {
   // Any valid request feeds the watchdog; re-writing the setpoint also repairs a change made
   // from the mobile app.
-  if (last_setpoint_) return {{write(reg::amps_to_use, {*last_setpoint_}, "keep alive")}, {}};
-  auto r = read(Function::read_holding, reg::evse_id, 1, Priority::setpoint, "keep alive");
-  return {{r}, {}};
+  CommandResult r;
+  if (last_setpoint_) r.requests.push_back(write(reg::amps_to_use, {*last_setpoint_}, "keep alive"));
+  else r.requests.push_back(read(Function::read_holding, reg::evse_id, 1, Priority::setpoint, "keep alive"));
+  // A resume the charger did not take (register 16 on the older table) is repeated here, so
+  // it does not wait for the next user command.
+  if (resume_retry_) {
+    r.requests.push_back(resume_write().requests.front());
+    resume_retry_ = false;
+  }
+  add_authorization(r);
+  return r;
 }
 
 CommandResult TeltoCharge::set_socket_lock(SocketLock lock) {

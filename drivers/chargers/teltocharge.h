@@ -48,6 +48,8 @@ class TeltoCharge final : public chargers::ChargerBase {
   CommandResult set_phases(int phases) override;
   CommandResult start() override;
   CommandResult stop() override;
+  CommandResult end_session() override;
+  CommandResult resume_session() override;
   CommandResult authorize() override;
   CommandResult program_watchdog(double timeout_s, double failsafe_a) override;
   CommandResult keep_alive() override;
@@ -59,10 +61,23 @@ class TeltoCharge final : public chargers::ChargerBase {
  protected:
   void decode(const modbus::Request& request, const std::vector<std::uint16_t>& regs) override;
   void clear(const modbus::Request& request) override;
+  void written(const modbus::Request& request, const modbus::Reply& reply) override;
 
  private:
   void decode_live(const std::vector<std::uint16_t>& r);
-  std::optional<std::uint16_t> last_setpoint_;  // re-written by keep_alive()
+  // Register 17 = 1 when the charger requires authorization and a car waits for it.
+  void add_authorization(CommandResult& r) const;
+  bool awaits_authorization() const;
+  CommandResult resume_write() const;
+
+  std::optional<std::uint16_t> last_setpoint_;  // re-written by keep_alive(); 0 while paused
+  // Register 16 in the seed's two tables: the older one takes 0-1 ("request stop charging",
+  // 0 lets it charge again), the newer 0-2 (0 "do not intervene", 1 stop session, 2 start
+  // session if stopped). 2 is tried first; a device that refuses it, or still reports
+  // "stopped by user" after it, gets 0 from then on.
+  bool start_value_two_ = true;
+  int resume_reads_ = -1;  // live reads since a resume with 2 was written; -1 = none pending
+  bool resume_retry_ = false;  // the resume with 2 did not take: write 0 at the next chance
   TeltoChargeDetail detail_;
 };
 

@@ -57,6 +57,9 @@ std::vector<modbus::Request> VestelEvc04::poll(PollLevel level) const {
   out.push_back(read(Function::read_input, reg::limits, reg::limits_len, Priority::telemetry, "limits"));
   out.push_back(read(Function::read_input, reg::session, reg::session_len, Priority::telemetry, "session"));
   out.push_back(read(Function::read_input, reg::phases, 1, Priority::telemetry, "phases"));
+  // What the unit is set to use: the phase switch needs to know it before it pauses a car
+  // for a switch that is not needed (the EVC04 reports no phase count of its own).
+  out.push_back(read(Function::read_holding, reg::phase_selection, 1, Priority::telemetry, "phase selection"));
   // Separate reads: 2001 is not a register, and a block across the gap may be refused.
   out.push_back(read(Function::read_holding, reg::failsafe, 1, Priority::telemetry, "failsafe current"));
   out.push_back(read(Function::read_holding, reg::failsafe_timeout, 1, Priority::telemetry, "failsafe timeout"));
@@ -93,6 +96,9 @@ void VestelEvc04::decode(const modbus::Request& rq, const std::vector<std::uint1
     d.session_duration_s = u32_of(r[6], r[7], false);
   } else if (rq.tag == "phases") {
     d.three_phase_unit = r[0] == 1;
+  } else if (rq.tag == "phase selection") {
+    // 0 one phase, 1 three; a one-phase unit uses one whatever the register holds.
+    state_.active_phases = r[0] == 1 && d.three_phase_unit.value_or(true) ? 3 : 1;
   } else if (rq.tag == "failsafe current") {
     d.failsafe_current = r[0];
   } else if (rq.tag == "failsafe timeout") {
@@ -158,6 +164,8 @@ void VestelEvc04::clear(const modbus::Request& rq) {
     d.session_duration_s.reset();
   } else if (rq.tag == "phases") {
     d.three_phase_unit.reset();
+  } else if (rq.tag == "phase selection") {
+    s.active_phases.reset();
   } else if (rq.tag == "failsafe current") {
     d.failsafe_current.reset();
   } else if (rq.tag == "failsafe timeout") {

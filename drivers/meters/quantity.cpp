@@ -54,10 +54,14 @@ MeterReading derive_reading(const Samples& s, bool inverted, bool coarse_current
   r.export_energy = at(s, Quantity::export_energy);
   if (!r.export_energy) r.export_energy = combine(at(s, Quantity::export_energy_t1), at(s, Quantity::export_energy_t2), 1);
 
+  std::array<bool, 3> sign_unknown{};
   for (int p = 0; p < 3; ++p) {
     const auto& measured = at(s, phase_q(Quantity::current_l1, p));
-    // Meters report the magnitude of the current; its direction is that of the power.
-    const std::optional<Sample>& direction = r.power[p] ? r.power[p] : r.power_total;
+    // Meters report the magnitude of the current; its direction is that of the phase's own
+    // power. Without one the phase counts as import: the total's sign says nothing about a
+    // phase (single-phase PV export makes the total negative while L2 and L3 import), and
+    // import is the safe side for a fuse.
+    const std::optional<Sample>& direction = r.power[p];
     if (measured) {
       Sample c{std::abs(measured->value), measured->at};
       if (coarse_current && r.power[p] && r.voltage[p] && r.voltage[p]->value > 1.0) {
@@ -67,6 +71,8 @@ MeterReading derive_reading(const Samples& s, bool inverted, bool coarse_current
       if (direction) {
         if (direction->value < 0) c.value = -c.value;
         c.at = std::min(c.at, direction->at);
+      } else {
+        sign_unknown[p] = true;
       }
       r.current[p] = c;
     } else if (r.power[p] && r.voltage[p] && r.voltage[p]->value > 1.0) {
@@ -79,7 +85,7 @@ MeterReading derive_reading(const Samples& s, bool inverted, bool coarse_current
       if (v) v->value = -v->value;
     };
     for (int p = 0; p < 3; ++p) {
-      flip(r.current[p]);
+      if (!sign_unknown[p]) flip(r.current[p]);  // import in the site's sense either way
       flip(r.power[p]);
     }
     flip(r.power_total);

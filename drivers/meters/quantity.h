@@ -46,8 +46,9 @@ inline const std::optional<Sample>& at(const Samples& s, Quantity q) { return s[
 //  - power per phase: the signed register, else import - export of that phase;
 //  - total power: the signed register, else import - export, else the sum of the phases;
 //  - energy: the total register, else tariff 1 + tariff 2;
-//  - current: |I| with the sign of the phase's net power (of the total net power when the
-//    phase power is unknown); when the meter reports no current, P / U of the phase;
+//  - current: |I| with the sign of the phase's net power; a phase without a power of its
+//    own counts as import (+|I|), never with the sign of the total; when the meter reports
+//    no current, P / U of the phase;
 //  - inverted: currents and powers negated, import and export energy swapped.
 //  - coarse_current (P1 meters report whole amperes): the magnitude is the larger of |I|
 //    and |P| / U, so that rounding never makes a phase look less loaded than its power says;

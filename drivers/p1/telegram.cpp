@@ -7,6 +7,7 @@
 
 #include "drivers/meters/quantity.h"
 #include "drivers/p1/crc16.h"
+#include "drivers/p1/plausible.h"
 
 namespace ampgate::drivers::p1 {
 
@@ -73,6 +74,23 @@ std::string hex_ascii(std::string_view s) {
   return out;
 }
 
+// "YYMMDDhhmmssX": the meter's local time, X = S (summer, UTC+2) or W (winter, UTC+1);
+// DSMR and e-MUCS meters keep Central European time. nullopt when malformed or without flag.
+std::optional<std::chrono::system_clock::time_point> meter_time(std::string_view v) {
+  if (v.size() != 13 || (v[12] != 'S' && v[12] != 'W')) return std::nullopt;
+  int f[6];
+  for (int i = 0; i < 6; ++i) {
+    const char* b = v.data() + 2 * i;
+    if (!std::isdigit(static_cast<unsigned char>(b[0])) || !std::isdigit(static_cast<unsigned char>(b[1]))) return std::nullopt;
+    f[i] = (b[0] - '0') * 10 + (b[1] - '0');
+  }
+  using namespace std::chrono;
+  const year_month_day date{year{2000 + f[0]}, month{static_cast<unsigned>(f[1])}, day{static_cast<unsigned>(f[2])}};
+  if (!date.ok() || f[3] > 23 || f[4] > 59 || f[5] > 59) return std::nullopt;
+  const auto local = sys_days{date} + hours{f[3]} + minutes{f[4]} + seconds{f[5]};
+  return local - hours{v[12] == 'S' ? 2 : 1};
+}
+
 ParseResult reject(std::string why) { return ParseResult{std::nullopt, std::move(why)}; }
 
 }  // namespace
@@ -122,6 +140,8 @@ ParseResult parse_telegram(std::string_view text, Clock::time_point received) {
     } else if (obis == "0-0:96.1.4") {
       t.version = std::string(value);
       t.belgian = true;
+    } else if (obis == "0-0:1.0.0") {
+      t.meter_time = meter_time(value);
     } else if (obis == "0-0:96.1.1") {
       t.equipment_id = hex_ascii(value);
     } else if (obis == "0-0:96.14.0") {
@@ -132,6 +152,10 @@ ParseResult parse_telegram(std::string_view text, Clock::time_point received) {
         if (m.obis != obis) continue;
         const auto v = si_value(value);
         if (!v) return reject("bad value '" + std::string(value) + "' for " + std::string(obis));
+        // from_chars reads "nan" and "inf"; a CRC only proves the bytes, not that they make sense.
+        if (!plausible(m.quantity, *v)) {
+          return reject("impossible value '" + std::string(value) + "' for " + std::string(obis));
+        }
         at(samples, m.quantity) = Sample{*v, received};
       }
     }
@@ -155,10 +179,15 @@ void TelegramReader::feed(std::string_view bytes) {
       continue;
     }
     const bool line_start = current_.back() == '\n';
-    if (ch == '/' && line_start && !after_bang_) {
-      // A new telegram began before this one ended: this one is lost.
-      ++dropped_;
+    if (ch == '/') {
+      // '/' only ever starts a telegram. One arriving inside a telegram (a line cut short,
+      // or the end line without its line end) means this one is damaged: it is dropped and
+      // the new one read whole, so one damaged telegram costs one telegram, not two. A '/'
+      // that never got to the end of a header line was noise, not a telegram.
+      if (current_.find('\n') != std::string::npos) ++dropped_;
+      else skipped_ += current_.size();
       current_.assign(1, ch);
+      after_bang_ = false;
       continue;
     }
     current_.push_back(ch);

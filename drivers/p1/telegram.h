@@ -2,6 +2,7 @@
 // DSMR P1 telegrams (2.2, 3.0, 4.x, 5.0 and the Belgian e-MUCS): parsing one telegram into
 // a MeterReading, and finding telegrams in a byte stream. A telegram with a bad CRC, or
 // one cut short, is rejected whole: nothing of it reaches the reading.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -20,6 +21,9 @@ struct Telegram {
   bool crc_checked = false; // false only for 2.2/3.0 telegrams, which carry no CRC
   std::string equipment_id; // 0-0:96.1.1 decoded from hex-ASCII when it is
   std::optional<int> tariff;  // 0-0:96.14.0 as sent (meaning differs NL/BE)
+  // 0-0:1.0.0, when the telegram carries a well-formed one (DSMR 4+, e-MUCS): when the meter
+  // says it measured. Whether to believe it is the reader's choice (see gateway/links).
+  std::optional<std::chrono::system_clock::time_point> meter_time;
   MeterReading reading;     // SI, import positive; timestamps = when it was received
 };
 
@@ -33,8 +37,8 @@ struct ParseResult {
 ParseResult parse_telegram(std::string_view text, Clock::time_point received);
 
 // Cuts a byte stream (serial, TCP) into candidate telegrams. Bytes outside a telegram are
-// skipped; a telegram interrupted by the start of another, or longer than `max_size`, is
-// dropped and counted.
+// skipped; a telegram interrupted by a '/' (the start of another: a '/' never occurs inside
+// one), or longer than `max_size`, is dropped and counted.
 class TelegramReader {
  public:
   explicit TelegramReader(std::size_t max_size = 16 * 1024) : max_size_(max_size) {}

@@ -91,6 +91,11 @@ BusStats Bus::stats() const {
   return stats_.snapshot(queued);
 }
 
+std::size_t Bus::queued_writes() const {
+  std::lock_guard lock(mutex_);
+  return queue_.writes();
+}
+
 void Bus::run() {
   std::unique_lock lock(mutex_);
   while (true) {

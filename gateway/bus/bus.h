@@ -46,6 +46,9 @@ class Bus {
   void limit_reads(std::uint8_t unit, std::uint16_t max_registers);
   const std::string& id() const { return id_; }
   BusStats stats() const;
+  // Writes waiting to be sent: the loop does not decide again on a new meter sample while
+  // the writes of its last decision are still queued (they would be planned twice).
+  std::size_t queued_writes() const;
 
  private:
   void run();

@@ -99,6 +99,10 @@ Batch TransactionQueue::take() {
   return batch;
 }
 
+std::size_t TransactionQueue::writes() const {
+  return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const Pending& p) { return p.request.is_write(); }));
+}
+
 std::vector<Pending> TransactionQueue::take_all() {
   std::vector<Pending> out;
   out.swap(items_);

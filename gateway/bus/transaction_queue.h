@@ -39,6 +39,7 @@ class TransactionQueue {
   void push(modbus::Request request, Done done, bool post_to_io = true);
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
+  std::size_t writes() const;  // writes waiting (not the one on the wire)
   Batch take();  // precondition: !empty()
   std::vector<Pending> take_all();
 

@@ -10,8 +10,8 @@
 #include <iostream>
 #include <optional>
 
-#include "api/daemon_gateway.h"
-#include "gateway/cli/verb.h"
+#include "gateway/cli/daemon_api.h"
+#include "gateway/cli/options.h"
 #include "gateway/config_load.h"
 #include "gateway/daemon/daemon.h"
 #include "gateway/log.h"
@@ -25,7 +25,8 @@ extern const char demo_scenario_yaml[];
 namespace ampgate::cli {
 namespace {
 
-const char* usage_text = "usage: ampgate demo [--port N] [--duration SECONDS] [--dir DIR] [--log-level LEVEL]";
+constexpr const char* usage = "demo [--port N] [--duration SECONDS] [--dir DIR] [--log-level LEVEL]";
+constexpr const char* summary = "run the gateway against the built-in simulated site (web page on 127.0.0.1:8080)";
 
 struct DemoArgs {
   int port = 8080;
@@ -33,45 +34,19 @@ struct DemoArgs {
   std::string dir;
 };
 
-std::optional<DemoArgs> parse(const Args& args) {
-  DemoArgs a;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& k = args[i];
-    if (i + 1 >= args.size()) {
-      std::cerr << "ampgate demo: " << (k.rfind("--", 0) == 0 ? k + " needs a value" : "unknown argument '" + k + "'")
-                << "\n" << usage_text << "\n";
-      return std::nullopt;
-    }
-    const std::string& v = args[++i];
-    try {
-      if (k == "--port") a.port = std::stoi(v);
-      else if (k == "--duration") a.duration = std::stod(v);
-      else if (k == "--dir") a.dir = v;
-      else if (k == "--log-level") {
-        if (v == "debug") log::set_level(log::Level::debug);
-        else if (v == "warning") log::set_level(log::Level::warning);
-        else if (v != "info") throw std::invalid_argument(v);
-      } else {
-        std::cerr << "ampgate demo: unknown option '" << k << "'\n" << usage_text << "\n";
-        return std::nullopt;
-      }
-    } catch (const std::exception&) {
-      std::cerr << "ampgate demo: bad value '" << v << "' for " << k << "\n" << usage_text << "\n";
-      return std::nullopt;
-    }
-  }
-  if (a.port < 0 || a.port > 65535) {
-    std::cerr << "ampgate demo: --port must be 0..65535\n";
-    return std::nullopt;
-  }
-  return a;
-}
-
 int demo(const Args& raw) {
-  auto args = parse(raw);
-  if (!args) return exit_usage;
+  DemoArgs a;
+  Options parser("demo", usage, summary);
+  parser.app().add_option("--port", a.port, "the API's and web page's port on 127.0.0.1 (0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  parser.app().add_option_function<double>("--duration", [&a](double s) { a.duration = s; },
+                                          "stop after this many real seconds (default: at Ctrl-C)")
+      ->type_name("SECONDS")->check(CLI::PositiveNumber);
+  parser.app().add_option("--dir", a.dir, "where the site file, token and database go (default: a new temporary folder)");
+  parser.log_level();
+  if (auto code = parser.parse(raw)) return *code;
   namespace fs = std::filesystem;
-  std::string dir = args->dir;
+  std::string dir = a.dir;
   if (dir.empty()) {
     std::string tmpl = (fs::temp_directory_path() / "ampgate-demo-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) {
@@ -109,7 +84,7 @@ int demo(const Args& raw) {
     return exit_failure;
   }
   served.site->api.listen = "127.0.0.1";
-  served.site->api.port = args->port;
+  served.site->api.port = a.port;
   served.site->api.token_file = dir + "/api-token";
   served.site->storage.database = dir + "/ampgate.db";
 
@@ -117,8 +92,8 @@ int demo(const Args& raw) {
             << served.site->chargers.size() << " chargers (ten simulated minutes per real minute)\n"
             << "  site file      " << site_path << "\n"
             << "  database       " << served.site->storage.database << "\n"
-            << "  web page       http://127.0.0.1:" << args->port << "/\n"
-            << "  status         ampgate status --url http://127.0.0.1:" << args->port << "\n"
+            << "  web page       http://127.0.0.1:" << a.port << "/\n"
+            << "  status         ampgate status --url http://127.0.0.1:" << a.port << "\n"
             << "stop with Ctrl-C" << std::endl;
 
   int code = exit_ok;
@@ -129,9 +104,9 @@ int demo(const Args& raw) {
     api::DaemonApi api(daemon, *served.site);
     std::cout << "  API listening on 127.0.0.1:" << api.port() << std::endl;
     asio::steady_timer stop_timer(daemon.io());
-    if (args->duration) {
+    if (a.duration) {
       stop_timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(*args->duration)));
+          std::chrono::duration<double>(*a.duration)));
       stop_timer.async_wait([&](const std::error_code& ec) {
         if (!ec) daemon.stop();
       });
@@ -148,8 +123,7 @@ int demo(const Args& raw) {
   return code != exit_ok ? code : exceeded ? exit_failure : exit_ok;
 }
 
-const Verb verb{"demo", "demo [--port N] [--duration SECONDS] [--dir DIR]",
-                "run the gateway against the built-in simulated site (web page on 127.0.0.1:8080)", demo};
+const Verb verb{"demo", usage, summary, demo};
 
 }  // namespace
 }  // namespace ampgate::cli

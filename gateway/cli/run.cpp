@@ -2,8 +2,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "api/daemon_gateway.h"
-#include "gateway/cli/verb.h"
+#include "api/mqtt/bridge.h"
+#include "gateway/cli/daemon_api.h"
+#include "gateway/cli/options.h"
 #include "gateway/config_load.h"
 #include "gateway/daemon/daemon.h"
 #include "gateway/log.h"
@@ -11,37 +12,16 @@
 namespace ampgate::cli {
 namespace {
 
-int usage(const std::string& why) {
-  std::cerr << "ampgate run: " << why << "\nusage: ampgate run --config SITE.yaml [--db PATH] [--log-level debug|info|warning|error]\n";
-  return exit_usage;
-}
+constexpr const char* usage = "run --config SITE.yaml [--db PATH] [--log-level LEVEL]";
+constexpr const char* summary = "run the gateway: control loop, sessions, API (SIGHUP reloads, SIGTERM stops safely)";
 
 int run(const Args& args) {
   gateway::DaemonOptions options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
-    if (a == "--config") {
-      auto v = value();
-      if (!v) return usage("--config needs a file");
-      options.config_path = *v;
-    } else if (a == "--db") {
-      auto v = value();
-      if (!v) return usage("--db needs a path");
-      options.database = *v;
-    } else if (a == "--log-level") {
-      auto v = value();
-      if (!v) return usage("--log-level needs a level");
-      if (*v == "debug") log::set_level(log::Level::debug);
-      else if (*v == "info") log::set_level(log::Level::info);
-      else if (*v == "warning") log::set_level(log::Level::warning);
-      else if (*v == "error") log::set_level(log::Level::error);
-      else return usage("unknown log level '" + *v + "'");
-    } else {
-      return usage("unknown argument '" + a + "'");
-    }
-  }
-  if (options.config_path.empty()) return usage("--config is required");
+  Options parser("run", usage, summary);
+  parser.config(options.config_path)->required();
+  parser.app().add_option("--db", options.database, "the database (default: the site file's storage.database)")->type_name("PATH");
+  parser.log_level();
+  if (auto code = parser.parse(args)) return *code;
   const char* hooks = std::getenv("AMPGATE_TEST_HOOKS");
   options.test_hooks = hooks && std::string(hooks) == "1";
 
@@ -54,6 +34,13 @@ int run(const Args& args) {
   try {
     gateway::Daemon daemon(*loaded.site, options);
     api::DaemonApi api(daemon, *loaded.site);
+    // MQTT beside the REST API; a broker that is down is retried in the background, a
+    // setting the user must fix is an event, and neither stops the control loop.
+    std::optional<api::mqtt::Bridge> mqtt;
+    if (loaded.site->mqtt.enabled) {
+      mqtt.emplace(api.control(), loaded.site->mqtt, loaded.site->policy.control_period);
+      if (auto error = mqtt->start()) daemon.record_event(storage::Severity::error, "mqtt", "MQTT not available: " + *error);
+    }
     return daemon.run();
   } catch (const std::exception& e) {
     log::error("gateway", "cannot start", {{"error", e.what()}});
@@ -61,8 +48,7 @@ int run(const Args& args) {
   }
 }
 
-const Verb verb{"run", "run --config SITE.yaml [--db PATH] [--log-level LEVEL]",
-                "run the gateway: control loop, sessions, API (SIGHUP reloads, SIGTERM stops safely)", run};
+const Verb verb{"run", usage, summary, run};
 
 }  // namespace
 }  // namespace ampgate::cli

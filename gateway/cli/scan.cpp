@@ -3,12 +3,14 @@
 #include <charconv>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "drivers/chargers/identify.h"
+#include "drivers/registry.h"
 #include "gateway/bus/modbus_link.h"
-#include "gateway/cli/verb.h"
+#include "gateway/cli/options.h"
 
 namespace ampgate::cli {
 namespace {
@@ -45,29 +47,30 @@ std::string parse_ids(const std::string& text, std::vector<int>& ids) {
   return {};
 }
 
-std::string parse(const Args& args, ScanArgs& a) {
-  std::string ids = "";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& k = args[i];
-    if (i + 1 >= args.size()) return k + " needs a value";
-    const std::string& v = args[++i];
-    if (k == "--port") a.port = v;
-    else if (k == "--host") a.host = v;
-    else if (k == "--baud") { if (!to_int(v, a.baud) || a.baud <= 0) return "--baud: '" + v + "' is not a baud rate"; }
-    else if (k == "--tcp-port") { if (!to_int(v, a.tcp_port) || a.tcp_port <= 0 || a.tcp_port > 65535) return "--tcp-port: '" + v + "' is not a port"; }
-    else if (k == "--timeout-ms") { if (!to_int(v, a.timeout_ms) || a.timeout_ms < 10 || a.timeout_ms > 10000) return "--timeout-ms: give 10..10000"; }
-    else if (k == "--parity") {
-      if (v == "N") a.parity = config::Parity::none;
-      else if (v == "E") a.parity = config::Parity::even;
-      else if (v == "O") a.parity = config::Parity::odd;
-      else return "--parity: '" + v + "' is not N, E or O";
-    } else if (k == "--ids") ids = v;
-    else return "unknown option '" + k + "'";
-  }
-  if (a.port.empty() == a.host.empty()) return "give exactly one of --port PATH (RS485) or --host H (Modbus TCP)";
+constexpr const char* usage =
+    "scan (--port PATH --baud N [--parity N|E|O] | --host H [--tcp-port P]) [--ids 1-247] [--timeout-ms 100]";
+constexpr const char* summary = "probe unit ids with reads only and print site-file lines for what answers";
+
+// Nothing when the arguments are good, else the exit code (after --help or an error).
+std::optional<int> parse(const Args& args, ScanArgs& a) {
+  Options parser("scan", usage, summary);
+  auto& app = parser.app();
+  std::string ids, parity = "N";
+  app.add_option("--port", a.port, "the RS485 adapter, e.g. /dev/ttyUSB0")->type_name("PATH");
+  app.add_option("--host", a.host, "a Modbus TCP device or gateway")->type_name("H");
+  app.add_option("--baud", a.baud, "RS485 baud rate (default 9600)")->type_name("N")->check(CLI::PositiveNumber);
+  app.add_option("--parity", parity, "RS485 parity (default N)")->type_name("N|E|O")->check(CLI::IsMember({"N", "E", "O"}));
+  app.add_option("--tcp-port", a.tcp_port, "Modbus TCP port (default 502)")->type_name("P")->check(CLI::Range(1, 65535));
+  app.add_option("--ids", ids, "unit ids to probe, e.g. 1,3,10-20 (default 1-247, and 255 over TCP)")->type_name("LIST");
+  app.add_option("--timeout-ms", a.timeout_ms, "answer timeout per unit (default 100)")->type_name("MS")->check(CLI::Range(10, 10000));
+  parser.log_level();
+  if (auto code = parser.parse(args)) return code;
+  a.parity = parity == "E" ? config::Parity::even : parity == "O" ? config::Parity::odd : config::Parity::none;
+  if (a.port.empty() == a.host.empty()) return parser.usage_error("give exactly one of --port PATH (RS485) or --host H (Modbus TCP)");
   // KEBA and Vestel answer on 255 over TCP; RTU addresses stop at 247.
   if (ids.empty()) ids = a.host.empty() ? "1-247" : "1-247,255";
-  return parse_ids(ids, a.ids);
+  if (auto e = parse_ids(ids, a.ids); !e.empty()) return parser.usage_error(e);
+  return std::nullopt;
 }
 
 void print_yaml(const ScanArgs& a, const std::vector<std::pair<int, drivers::Identified>>& found, std::ostream& out) {
@@ -89,6 +92,14 @@ void print_yaml(const ScanArgs& a, const std::vector<std::pair<int, drivers::Ide
       header = true;
       out << "  - id: " << id.model << "-" << unit << "    # " << (id.certain ? "" : "guess, check: ") << id.detail
           << "\n    model: " << id.model << "\n    bus: " << bus << "\n    unit: " << unit << "\n";
+      // What the registry knows of the model: the site file's description of it and, for a
+      // charger, what its driver can do.
+      const auto* model = drivers::find_device_model(
+          kind == Kind::charger ? drivers::DeviceKind::charger : drivers::DeviceKind::meter, id.model);
+      if (model) {
+        const auto can = drivers::capability_summary(*model);
+        out << "    # " << model->description << (can.empty() ? "" : "; can: " + can) << "\n";
+      }
     }
   }
   for (const auto& [unit, id] : found)
@@ -97,11 +108,7 @@ void print_yaml(const ScanArgs& a, const std::vector<std::pair<int, drivers::Ide
 
 int scan(const Args& args) {
   ScanArgs a;
-  if (auto e = parse(args, a); !e.empty()) {
-    std::cerr << "ampgate scan: " << e << "\nusage: ampgate scan --port PATH --baud N [--parity N|E|O] "
-                 "[--ids 1-247] [--timeout-ms 100]\n       ampgate scan --host H [--tcp-port 502] [--ids ...]\n";
-    return exit_usage;
-  }
+  if (auto code = parse(args, a)) return *code;
   std::unique_ptr<gateway::ModbusLink> link;
   if (a.host.empty()) {
     config::RtuLink rtu;
@@ -138,8 +145,7 @@ int scan(const Args& args) {
   return exit_ok;
 }
 
-const Verb verb{"scan", "scan (--port PATH --baud N [--parity N|E|O] | --host H [--tcp-port P]) [--ids 1-247] [--timeout-ms 100]",
-                "probe unit ids with reads only and print site-file lines for what answers", scan};
+const Verb verb{"scan", usage, summary, scan};
 
 }  // namespace
 }  // namespace ampgate::cli

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/cli/verb.h"
+#include "gateway/cli/options.h"
 #include "gateway/config_load.h"
 #include "storage/database.h"
 #include "storage/sessions.h"
@@ -21,17 +21,14 @@ using storage::Session;
 constexpr const char* usage_text =
     "sessions (--db PATH | --config SITE.yaml) [--from DATE] [--to DATE] [--charger ID] [--csv]";
 
-struct Options {
+constexpr const char* summary = "list charging sessions with totals per charger (or as CSV)";
+
+struct SessionsArgs {
   std::string db;
   std::string config;  // the site file, whose storage.database names the database
   storage::SessionQuery query;
   bool csv = false;
 };
-
-int usage_error(const std::string& message) {
-  std::cerr << "ampgate sessions: " << message << "\nusage: ampgate " << usage_text << "\n";
-  return exit_usage;
-}
 
 std::string fixed(double value, int decimals) {
   char buf[64];
@@ -51,34 +48,27 @@ std::optional<storage::TimePoint> parse_bound(const std::string& flag, const std
   return t;
 }
 
-// Returns an error message, or nothing when the arguments are good.
-std::optional<std::string> parse(const Args& args, Options& o) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const auto& a = args[i];
-    if (a == "--csv") {
-      o.csv = true;
-      continue;
-    }
-    if (a != "--db" && a != "--config" && a != "--from" && a != "--to" && a != "--charger") {
-      return "unknown argument '" + a + "'";
-    }
-    if (i + 1 >= args.size()) return a + " needs a value";
-    const auto& value = args[++i];
-    std::string error;
-    if (a == "--db") {
-      o.db = value;
-    } else if (a == "--config") {
-      o.config = value;
-    } else if (a == "--charger") {
-      o.query.charger = value;
-    } else if (a == "--from") {
-      if (!(o.query.from = parse_bound(a, value, false, error))) return error;
-    } else {
-      if (!(o.query.to = parse_bound(a, value, true, error))) return error;
-    }
-  }
-  if (o.db.empty() == o.config.empty()) return "give either --db PATH or --config SITE.yaml";
-  if (o.query.from && o.query.to && *o.query.from >= *o.query.to) return "--from is not before --to";
+// Nothing when the arguments are good, else the exit code (after --help or an error).
+std::optional<int> parse(const Args& args, SessionsArgs& o) {
+  Options parser("sessions", usage_text, summary);
+  auto& app = parser.app();
+  std::string from, to;
+  app.add_option("--db", o.db, "the gateway's database")->type_name("PATH");
+  parser.config(o.config)->description("the site file, whose storage.database names the database");
+  app.add_option("--from", from, "sessions started at or after (YYYY-MM-DD or a timestamp, UTC)")->type_name("DATE");
+  app.add_option("--to", to, "sessions started before; a plain date includes its whole day")->type_name("DATE");
+  app.add_option_function<std::string>("--charger", [&o](const std::string& id) { o.query.charger = id; }, "one charger's sessions")
+      ->type_name("ID");
+  app.add_flag("--csv", o.csv, "CSV for a billing system instead of the table");
+  parser.log_level();
+  app.footer("DATE is YYYY-MM-DD (a whole UTC day) or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM].\n"
+             "--csv prints RFC 4180 CSV (energy in kWh) without totals.");
+  if (auto code = parser.parse(args)) return code;
+  std::string error;
+  if (!from.empty() && !(o.query.from = parse_bound("--from", from, false, error))) return parser.usage_error(error);
+  if (!to.empty() && !(o.query.to = parse_bound("--to", to, true, error))) return parser.usage_error(error);
+  if (o.db.empty() == o.config.empty()) return parser.usage_error("give either --db PATH or --config SITE.yaml");
+  if (o.query.from && o.query.to && *o.query.from >= *o.query.to) return parser.usage_error("--from is not before --to");
   return std::nullopt;
 }
 
@@ -154,15 +144,8 @@ void print_table(const std::vector<Session>& sessions, std::ostream& out) {
 }
 
 int run(const Args& args) {
-  if (std::find(args.begin(), args.end(), "--help") != args.end()) {
-    std::cout << "usage: ampgate " << usage_text
-              << "\n\nDATE is YYYY-MM-DD (a whole UTC day) or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]."
-                 "\n--from selects sessions started at or after it, --to those started before it"
-                 " (a plain date includes that day).\n--csv prints RFC 4180 CSV (energy in kWh) without totals.\n";
-    return exit_ok;
-  }
-  Options o;
-  if (auto error = parse(args, o)) return usage_error(*error);
+  SessionsArgs o;
+  if (auto code = parse(args, o)) return *code;
   if (!o.config.empty()) {
     const auto loaded = config::load_site_file(o.config);
     if (!loaded.site) {
@@ -188,7 +171,7 @@ int run(const Args& args) {
   }
 }
 
-const Verb sessions_verb{"sessions", usage_text, "list charging sessions with totals per charger (or as CSV)", run};
+const Verb sessions_verb{"sessions", usage_text, summary, run};
 
 }  // namespace
 }  // namespace ampgate::cli

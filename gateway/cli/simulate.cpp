@@ -8,8 +8,9 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <variant>
 
-#include "gateway/cli/verb.h"
+#include "gateway/cli/options.h"
 #include "gateway/sim/fuse_log_server.h"
 #include "gateway/sim/simulator.h"
 
@@ -23,7 +24,7 @@ namespace {
 
 constexpr const char* usage =
     "simulate SITE.yaml [--scenario FILE] [--link DIR] [--write-site OUT.yaml] [--tcp-ephemeral] "
-    "[--fuse-log-port N] [--fuse-log FILE]";
+    "[--fuse-log-port N] [--fuse-log FILE] [--log-level LEVEL]";
 
 struct SimulateArgs {
   std::string site;
@@ -34,50 +35,26 @@ struct SimulateArgs {
   sim::Options options;
 };
 
-std::optional<SimulateArgs> parse(const Args& args) {
+constexpr const char* summary = "serve a site's devices as simulated Modbus devices (no hardware needed)";
+
+// The arguments, or the exit code (after --help or an error).
+std::variant<SimulateArgs, int> parse(const Args& args) {
   SimulateArgs a;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& arg = args[i];
-    auto value = [&]() -> std::optional<std::string> {
-      if (i + 1 >= args.size()) {
-        std::cerr << "ampgate simulate: " << arg << " needs a value\n";
-        return std::nullopt;
-      }
-      return args[++i];
-    };
-    if (arg == "--tcp-ephemeral") {
-      a.options.tcp_ephemeral = true;
-    } else if (arg == "--scenario" || arg == "--link" || arg == "--write-site" || arg == "--fuse-log" ||
-               arg == "--fuse-log-port") {
-      auto v = value();
-      if (!v) return std::nullopt;
-      if (arg == "--scenario") a.scenario = *v;
-      if (arg == "--link") a.options.link_dir = *v;
-      if (arg == "--write-site") a.write_site = *v;
-      if (arg == "--fuse-log") a.fuse_log_file = *v;
-      if (arg == "--fuse-log-port") {
-        char* end = nullptr;
-        const long port = std::strtol(v->c_str(), &end, 10);
-        if (*end != '\0' || port < 0 || port > 65535) {
-          std::cerr << "ampgate simulate: --fuse-log-port '" << *v << "' is not a port number (0 picks a free one)\n";
-          return std::nullopt;
-        }
-        a.fuse_log_port = static_cast<int>(port);
-      }
-    } else if (!arg.empty() && arg[0] == '-') {
-      std::cerr << "ampgate simulate: unknown option " << arg << "\nusage: ampgate " << usage << "\n";
-      return std::nullopt;
-    } else if (a.site.empty()) {
-      a.site = arg;
-    } else {
-      std::cerr << "ampgate simulate: one site file only\nusage: ampgate " << usage << "\n";
-      return std::nullopt;
-    }
-  }
-  if (a.site.empty()) {
-    std::cerr << "usage: ampgate " << usage << "\n";
-    return std::nullopt;
-  }
+  Options parser("simulate", usage, summary);
+  auto& app = parser.app();
+  parser.config(a.site, true);
+  app.add_option("--scenario", a.scenario, "what the simulated cars and loads do (docs/simulator.md)")->type_name("FILE");
+  app.add_option("--link", a.options.link_dir, "make a stable link to each RTU pseudo-terminal in this folder")->type_name("DIR");
+  app.add_option("--write-site", a.write_site, "write the site file as the gateway should see the simulated devices")
+      ->type_name("OUT.yaml");
+  app.add_flag("--tcp-ephemeral", a.options.tcp_ephemeral, "serve Modbus TCP devices on free loopback ports");
+  app.add_option_function<int>("--fuse-log-port", [&a](int port) { a.fuse_log_port = port; },
+                               "serve the fuse log over HTTP on this loopback port (0 picks a free one)")
+      ->type_name("N")->check(CLI::Range(0, 65535));
+  app.add_option("--fuse-log", a.fuse_log_file, "write the fuse log as JSON here at the end")->type_name("FILE");
+  parser.log_level();
+  if (auto code = parser.parse(args)) return *code;
+  if (a.site.empty()) return parser.usage_error("no site file given");
   return a;
 }
 
@@ -96,8 +73,9 @@ std::optional<SimulateArgs> parse(const Args& args) {
 }
 
 int simulate(const Args& raw) {
-  const auto args = parse(raw);
-  if (!args) return exit_usage;
+  auto parsed = parse(raw);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const auto* args = &std::get<SimulateArgs>(parsed);
 #ifndef AMPGATE_HAVE_SITE_LOADER
   std::cerr << "ampgate simulate: this build has no site loader yet (gateway/config_load.h)\n";
   return exit_failure;
@@ -145,6 +123,7 @@ int simulate(const Args& raw) {
     if (auto path = simulator->rtu_path(bus.id); !path.empty()) std::cout << "bus " << bus.id << ": RTU on " << path << "\n";
     if (auto port = simulator->tcp_port(bus.id); port > 0) std::cout << "bus " << bus.id << ": TCP on 127.0.0.1:" << port << "\n";
   }
+  for (const auto& [meter, where] : simulator->p1_endpoints()) std::cout << "meter " << meter << ": " << where << "\n";
   if (args->fuse_log_port) std::cout << "fuse log: http://127.0.0.1:" << http.port() << "/fuse-log\n";
   if (!args->write_site.empty()) {
     std::ifstream in(args->site);
@@ -172,7 +151,7 @@ int simulate(const Args& raw) {
 #endif
 }
 
-const Verb verb("simulate", usage, "serve a site's devices as simulated Modbus devices (no hardware needed)", simulate);
+const Verb verb("simulate", usage, summary, simulate);
 
 }  // namespace
 }  // namespace ampgate::cli

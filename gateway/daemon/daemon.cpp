@@ -1,12 +1,15 @@
 #include "gateway/daemon/daemon.h"
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <limits>
 
 #include <asio/post.hpp>
 
 #include "gateway/config_load.h"
+#include "gateway/daemon/device_rules.h"
+#include "gateway/daemon/poller.h"
 #include "gateway/daemon/snapshot.h"
 #include "gateway/log.h"
 
@@ -17,9 +20,6 @@ namespace {
 std::chrono::steady_clock::duration period_of(const config::Site& s) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s.policy.control_period));
 }
-
-// Slow telemetry (lifetime energy, identity) is read every this many periods.
-constexpr std::uint64_t slow_poll_every = 10;
 
 }  // namespace
 
@@ -40,6 +40,7 @@ Daemon::Daemon(config::Site site, DaemonOptions options)
 }
 
 Daemon::~Daemon() {
+  if (poller_) poller_->stop();
   if (runtime_) runtime_->stop();
 }
 
@@ -81,8 +82,9 @@ int Daemon::run() {
   record_event(storage::Severity::info, "gateway", "started",
                {{"site", site_.site.name}, {"chargers", std::to_string(site_.chargers.size())},
                 {"period_s", std::to_string(site_.policy.control_period)}});
+  ensure_poller();
   next_tick_ = SteadyClock::now();
-  tick();
+  schedule_tick();  // the first period decides once the first reads had a period's time
   io_.run();
   return exit_code_;
 }
@@ -91,7 +93,16 @@ void Daemon::stop() {
   asio::post(io_, [this] { shutdown(); });
 }
 
+void Daemon::watch_link_meters(SiteRuntime& rt) {
+  // A P1 telegram or HomeWizard answer is a fresh sample like a Modbus meter's reply.
+  rt.on_meter_sample([this](const std::string& id) {
+    if (auto* m = runtime_->find_meter(id)) on_meter_read(*m, true);
+  });
+}
+
 void Daemon::start_runtime() {
+  restore_commands();  // before the first period: what a previous process commanded stays reserved
+  watch_link_meters(*runtime_);
   runtime_->start();
   for (auto& c : runtime_->chargers()) c.reason = "starting";
 }
@@ -114,105 +125,144 @@ void Daemon::tick() {
     return;
   }
   ++cycle_;
-  bool readback = false;
-  for (auto& c : runtime_->chargers()) {
-    if (c.readback_due) readback = true;
-    c.readback_due = false;
+  ensure_poller();
+  // The period's decision is taken on the next fresh meter sample, so that every charger
+  // reading it uses is older than the sample (a reading taken after a raise, subtracted from
+  // a sample taken before it, would hide load). If no sample came for a whole period (a
+  // silent meter, or none read on a bus) it is taken now: a silent meter must still become
+  // stale, the watchdogs get fed and the records are written.
+  const bool sampled = std::any_of(runtime_->meters().begin(), runtime_->meters().end(),
+                                   [](const MeterRuntime& m) { return m.driver && m.bus; });
+  if (period_pending_ || !sampled) {
+    period_pending_ = false;
+    decide(Trigger::period);
+  } else {
+    period_pending_ = true;
   }
-  submit_poll(cycle_ % slow_poll_every == 1 || readback);
-  // Decide at the deadline even if some device has not answered: a slow device must not
-  // hold up the others (its data is simply older, and stale data is handled as such).
-  deadline_.expires_after(period_of(site_) * 8 / 10);
-  deadline_.async_wait([this, cycle = cycle_](const std::error_code& ec) {
-    if (!ec) decide(cycle);
-  });
   schedule_tick();
 }
 
-void Daemon::submit_poll(bool slow) {
-  auto level = slow ? drivers::PollLevel::slow : drivers::PollLevel::fast;
-  auto rt = runtime_;
-  std::uint64_t cycle = cycle_;
-  outstanding_ = 0;
-  for (auto& m : rt->meters()) {
-    if (!m.driver || !m.bus) continue;
-    for (const auto& req : m.driver->poll(level)) {
-      ++outstanding_;
-      m.bus->submit(req, [this, rt, &m, req, cycle](const modbus::Reply& reply) {
-        m.driver->on_reply(req, reply, SteadyClock::now());
-        if (rt == runtime_) reply_done(cycle);
-      });
-    }
-  }
-  for (auto& c : rt->chargers()) {
-    if (!c.bus) continue;
-    for (const auto& req : c.driver->poll(level)) {
-      ++outstanding_;
-      c.bus->submit(req, [this, rt, &c, req, cycle](const modbus::Reply& reply) {
-        on_charger_reply(rt, c, req, reply);
-        if (rt == runtime_) reply_done(cycle);
-      });
-    }
-  }
-  if (outstanding_ == 0) asio::post(io_, [this, cycle] { decide(cycle); });
+void Daemon::ensure_poller() {
+  // A reload replaces the runtime (daemon_control.cpp); its devices get a poller of their own.
+  if (poller_ && poller_->runtime() == runtime_.get()) return;
+  if (poller_) poller_->stop();
+  Poller::Hooks hooks;
+  hooks.meter_read = [this](MeterRuntime& m, bool fresh) { on_meter_read(m, fresh); };
+  hooks.charger_read = [this](ChargerRuntime& c, ChargerRead& r) { on_charger_read(c, r); };
+  poller_ = std::make_shared<Poller>(runtime_, io_, std::move(hooks));
+  poller_->start();
 }
 
-void Daemon::on_charger_reply(const std::shared_ptr<SiteRuntime>& rt, ChargerRuntime& c, const modbus::Request& req,
-                              const modbus::Reply& reply) {
+void Daemon::on_meter_read(MeterRuntime&, bool fresh) {
+  if (!fresh || decision_posted_ || shutting_down_) return;
+  // Decide on the sample at once; samples that arrive while this decision waits on the loop
+  // are taken by it (the snapshot reads the newest values).
+  decision_posted_ = true;
+  asio::post(io_, [this] {
+    decision_posted_ = false;
+    const bool period = period_pending_;
+    period_pending_ = false;
+    decide(period ? Trigger::period : Trigger::sample);
+  });
+}
+
+namespace {
+
+// Per phase: may the new setpoint draw more somewhere, or less somewhere?
+bool raises_any(const policies::Setpoint& from, const policies::Setpoint& to) {
+  if (!to.run) return false;
+  return !from.run || to.amps > from.amps || to.phases > from.phases;
+}
+bool lowers_any(const policies::Setpoint& from, const policies::Setpoint& to) {
+  if (!from.run) return false;
+  return !to.run || to.amps < from.amps || to.phases < from.phases;
+}
+
+// Between periods only what lowers a draw goes out: a charger whose new setpoint only
+// raises keeps what it has (less than the allocation gave it, so every fuse keeps at least
+// the room the allocation counted on). A setpoint that lowers one phase and raises another
+// goes out whole, since others' reductions may depend on its lowered phase.
+void hold_increases(policies::Allocation& alloc, const SiteRuntime& rt) {
+  for (auto& sp : alloc.setpoints) {
+    const ChargerRuntime* c = rt.find_charger(sp.id);
+    if (!c || !c->commanded_known) continue;
+    if (raises_any(c->commanded, sp.setpoint) && !lowers_any(c->commanded, sp.setpoint)) sp.setpoint = c->commanded;
+  }
+}
+
+// Some metered circuit's sample is above its limit less the safety margin (the mains also
+// below a temporary external limit).
+bool over_limit(const policies::SiteSnapshot& snap) {
+  for (const auto& c : snap.circuits) {
+    if (!c.reading) continue;
+    double limit = c.limit;
+    if (c.id == config::mains_circuit_id && snap.external && snap.external->per_phase)
+      limit = std::min(limit, *snap.external->per_phase);
+    limit -= snap.policy.safety_margin;
+    for (double a : c.reading->amps)
+      if (std::abs(a) > limit) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Daemon::decide(Trigger trigger) {
+  if (shutting_down_ || hang_) return;
+  // The writes of the last decision are still queued: deciding again would plan them twice.
+  // The next sample (or the period) decides with their outcome known.
+  if (trigger == Trigger::sample && runtime_->queued_writes() > 0) return;
+  ensure_poller();
   auto now = SteadyClock::now();
-  c.driver->on_reply(req, reply, now);
-  if (rt != runtime_ || req.priority == modbus::Priority::telemetry) return;
-  bool was = c.reachable;
-  if (reply.ok()) {
-    c.status_failures = 0;
-    c.last_seen = now;
-    c.ever_seen = true;
-  } else {
-    ++c.status_failures;
-    log::debug("charger " + c.cfg.id, "status read failed", {{"tag", req.tag}, {"error", reply.message}});
-  }
-  // One failed read among several is a glitch, two in a row is a lost charger.
-  c.reachable = c.ever_seen && c.status_failures < 2;
-  if (was && !c.reachable)
-    record_event(storage::Severity::warning, "charger " + c.cfg.id, "charger lost",
-                 {{"error", reply.message.empty() ? modbus::to_string(reply.outcome) : reply.message}});
-  else if (!was && c.reachable)
-    record_event(storage::Severity::info, "charger " + c.cfg.id, c.polls_since_program == 0 ? "charger found" : "charger back");
-  ++c.polls_since_program;
-}
-
-void Daemon::reply_done(std::uint64_t cycle) {
-  if (cycle != cycle_) return;
-  if (--outstanding_ == 0) decide(cycle);
-}
-
-void Daemon::decide(std::uint64_t cycle) {
-  if (cycle <= decided_cycle_ || shutting_down_ || hang_) return;
-  decided_cycle_ = cycle;
-  deadline_.cancel();
-  auto now = SteadyClock::now();
-  auto wall = storage::Clock::now();
+  // What the gateway commanded, as it may be in force: the history the policy compares
+  // readings against (the snapshot builder may set it itself; this keeps it filled).
+  for (auto& c : runtime_->chargers()) note_setpoint(c, now);
   check_devices(now);
+  expire_holds(now);
+  program_watchdogs();
+  // A temporary limit that ran out is dropped at the moment the allocation stops applying
+  // it, so that what the API shows and what over_limit() compares with is what is in force.
+  if (external_ && !policies::in_force(*external_, to_policy_seconds(now))) {
+    external_.reset();
+    record_event(storage::Severity::info, "api", "temporary mains limit ended");
+  }
+  auto snapshot = build_snapshot(*runtime_, now, external_);
+  // Between periods only a circuit over its limit (less the margin) is reason to act: the
+  // charger readings are older than the sample, and after the loop's own raises they show
+  // less than the cars draw, so deciding on every sample would take back what the period
+  // gave (flapping). An overloaded fuse cannot wait for the period.
+  if (trigger == Trigger::sample && !over_limit(snapshot)) return;
+  for (auto& s : snapshot.chargers)
+    if (const auto* c = runtime_->find_charger(s.id); c && s.recent_setpoints.empty()) s.recent_setpoints = c->setpoints.recent();
+  auto alloc = policies::allocate(snapshot, memory_, to_policy_seconds(now));
+  if (!alloc.error.empty() && trigger == Trigger::period)
+    record_event(storage::Severity::error, "policy", "invalid snapshot, every charger paused", {{"error", alloc.error}});
+  if (trigger == Trigger::sample) hold_increases(alloc, *runtime_);
+  apply(alloc);
+  last_alloc_ = std::move(alloc);
+  last_decision_ = now;
+  if (trigger == Trigger::period) record_period(now);
+}
+
+void Daemon::record_period(SteadyClock::time_point now) {
+  auto wall = storage::Clock::now();
   // Resume once every charger has told its state (or is known to be silent): a charger
   // whose first answer is merely late must not have its session closed as "gateway restart".
   // Until then no session is started either, so a resumed one is never duplicated.
   auto state_known = [](const ChargerRuntime& c) {
     return !c.bus || c.status_failures >= 2 || (c.reachable && c.driver->state().iec != drivers::IecState::unknown);
   };
-  constexpr std::uint64_t resume_wait_cycles = 5;
-  if (!sessions_resumed_ && (cycle_ >= resume_wait_cycles ||
-                             std::all_of(runtime_->chargers().begin(), runtime_->chargers().end(), state_known))) {
+  // On a crowded bus a first round of charger reads takes several periods.
+  auto every_read = [](const ChargerRuntime& c) { return !c.bus || c.visits > 0; };
+  constexpr std::uint64_t resume_wait_cycles = 5, resume_give_up_cycles = 60;
+  const auto& cs = runtime_->chargers();
+  if (!sessions_resumed_ &&
+      ((cycle_ >= resume_wait_cycles && std::all_of(cs.begin(), cs.end(), every_read)) ||
+       cycle_ >= resume_give_up_cycles || std::all_of(cs.begin(), cs.end(), state_known))) {
     for (const auto& line : sessions_->resume(*runtime_, wall, now))
       record_event(storage::Severity::info, "sessions", line);
     sessions_resumed_ = true;
   }
-  program_watchdogs();
-
-  auto snapshot = build_snapshot(*runtime_, now, external_);
-  auto alloc = policies::allocate(snapshot, memory_, to_policy_seconds(now));
-  if (!alloc.error.empty())
-    record_event(storage::Severity::error, "policy", "invalid snapshot, every charger paused", {{"error", alloc.error}});
-  apply(alloc);
 
   try {
     if (sessions_resumed_) sessions_->update(*runtime_, wall, now);
@@ -230,92 +280,6 @@ void Daemon::decide(std::uint64_t cycle) {
   }
   notify_.watchdog();
   if (on_period_) on_period_();
-}
-
-void Daemon::check_devices(SteadyClock::time_point now) {
-  auto stale_after = std::chrono::duration<double>(site_.policy.meter_stale_after);
-  for (auto& m : runtime_->meters()) {
-    bool fresh = meter_currents(m, site_.site.phases, now, stale_after).has_value();
-    if (fresh != m.was_fresh && (m.was_fresh || cycle_ > 3)) {
-      record_event(fresh ? storage::Severity::info : storage::Severity::warning, "meter " + m.cfg.id,
-                   fresh ? "meter back" : "meter stale",
-                   {{"fallback_a", std::to_string(site_.policy.meter_lost_fallback)}});
-    }
-    m.was_fresh = fresh;
-  }
-  for (auto& c : runtime_->chargers()) {
-    const auto& s = c.driver->state();
-    // A charger that rebooted forgets what we programmed: its lifetime counter may restart
-    // and its failsafe settings return to defaults.
-    if (s.lifetime_energy && c.last_lifetime_wh && *s.lifetime_energy + 1.0 < *c.last_lifetime_wh) {
-      record_event(storage::Severity::warning, "charger " + c.cfg.id, "charger rebooted: energy counter went back",
-                   {{"was_wh", std::to_string(*c.last_lifetime_wh)}, {"now_wh", std::to_string(*s.lifetime_energy)}});
-      c.programmed = false;
-      c.commanded_known = false;
-    }
-    if (s.lifetime_energy) c.last_lifetime_wh = s.lifetime_energy;
-    auto caps = c.driver->capabilities();
-    if (!c.programmed || cycle_ < c.settings_valid_from_cycle || !caps.watchdog_programmable || c.polls_since_program <= 2)
-      continue;
-    // The charger's own settings, read back, must be what the site file says. A reboot (or
-    // someone with the vendor app) resets them; the timeout is checked as well as the
-    // failsafe current, since a failsafe configured at the device default would not show it.
-    bool failsafe_differs = caps.failsafe_current && std::abs(*caps.failsafe_current - c.cfg.failsafe_current) > 0.05;
-    // Whole seconds on the wire: allow the rounding.
-    bool timeout_differs = caps.watchdog_timeout && std::abs(*caps.watchdog_timeout - c.cfg.watchdog_timeout) >= 1.0;
-    if (failsafe_differs || timeout_differs) {
-      record_event(storage::Severity::warning, "charger " + c.cfg.id,
-                   std::string(failsafe_differs ? "failsafe" : "watchdog timeout") +
-                       " setting differs from the site file, reprogramming",
-                   {{"device_failsafe_a", caps.failsafe_current ? std::to_string(*caps.failsafe_current) : "unknown"},
-                    {"configured_failsafe_a", std::to_string(c.cfg.failsafe_current)},
-                    {"device_timeout_s", caps.watchdog_timeout ? std::to_string(*caps.watchdog_timeout) : "unknown"},
-                    {"configured_timeout_s", std::to_string(c.cfg.watchdog_timeout)}});
-      c.programmed = false;
-      c.commanded_known = false;
-    }
-  }
-}
-
-void Daemon::program_watchdogs() {
-  for (auto& c : runtime_->chargers()) {
-    if (c.programmed || !c.reachable || !c.bus) continue;
-    auto caps = c.driver->capabilities();
-    if (!caps.watchdog_programmable) {
-      c.programmed = true;
-      continue;
-    }
-    auto cmd = c.driver->program_watchdog(c.cfg.watchdog_timeout, c.cfg.failsafe_current);
-    if (!cmd.ok()) {
-      record_event(storage::Severity::warning, "charger " + c.cfg.id, "cannot program watchdog", {{"error", cmd.error}});
-      c.programmed = true;  // do not retry every period; the event says why
-      continue;
-    }
-    c.programmed = true;
-    c.polls_since_program = 1;
-    c.settings_valid_from_cycle = std::numeric_limits<std::uint64_t>::max();  // until acknowledged
-    auto rt = runtime_;
-    auto remaining = std::make_shared<int>(static_cast<int>(cmd.requests.size()));
-    auto failed = std::make_shared<bool>(false);
-    for (const auto& req : cmd.requests) {
-      c.bus->submit(req, [this, rt, &c, remaining, failed](const modbus::Reply& reply) {
-        if (!reply.ok()) *failed = true;
-        if (--*remaining > 0 || rt != runtime_) return;
-        if (*failed) {
-          c.programmed = false;
-          record_event(storage::Severity::warning, "charger " + c.cfg.id, "watchdog programming failed, will retry",
-                       {{"error", reply.message}});
-        } else {
-          // Read back in the next poll; what the charger said before this write is stale.
-          c.readback_due = true;
-          c.settings_valid_from_cycle = cycle_ + 2;
-          record_event(storage::Severity::info, "charger " + c.cfg.id, "watchdog programmed",
-                       {{"timeout_s", std::to_string(c.cfg.watchdog_timeout)},
-                        {"failsafe_a", std::to_string(c.cfg.failsafe_current)}});
-        }
-      });
-    }
-  }
 }
 
 void Daemon::record_metrics(SteadyClock::time_point now, storage::TimePoint wall) {

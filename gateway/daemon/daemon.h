@@ -1,10 +1,12 @@
 #pragma once
 // `ampgate run`: the control loop that keeps a site safe. One Asio io_context thread runs
-// everything but the bus workers:
-//   each period: poll meters (priority meter) and chargers (status) → when every reply is
-//   in (or at the decision deadline) → snapshot → policies::allocate → write the setpoints
-//   that changed, reductions first and increases only once every reduction was acknowledged,
-//   feed the chargers' watchdogs → sessions, events, metrics → systemd watchdog ping.
+// everything but the bus workers (docs/daemon.md "Event-driven control"):
+//   the poller reads each bus's meters about 4 times a second and its chargers round-robin
+//   in the time left; every fresh meter sample → snapshot → policies::allocate → the
+//   reductions are written at once (increases wait for the period);
+//   each control period: the same decision with increases, reductions first and increases
+//   only once every reduction was acknowledged, watchdog feeding → sessions, events,
+//   metrics → systemd watchdog ping.
 // SIGTERM/SIGINT: every charger gets its failsafe current, sessions are closed, exit 0.
 // SIGHUP: reload the site file; an invalid file is logged and the running one stays.
 #include <atomic>
@@ -22,10 +24,14 @@
 #include "gateway/daemon/notify.h"
 #include "gateway/daemon/session_tracker.h"
 #include "gateway/daemon/site_runtime.h"
+#include "gateway/daemon/write_plan.h"
 #include "policies/allocate.h"
 #include "storage/storage.h"
 
 namespace ampgate::gateway {
+
+class Poller;
+struct ChargerRead;
 
 struct DaemonOptions {
   std::string config_path;               // reloaded on SIGHUP
@@ -45,6 +51,9 @@ struct ChargerStatus {
   std::optional<double> session_energy_wh;
 };
 
+// Records the charger's commanded setpoint in its history when it changed (daemon_reads.cpp).
+void note_setpoint(ChargerRuntime& c, SteadyClock::time_point now);
+
 class Daemon {
  public:
   Daemon(config::Site site, DaemonOptions options);
@@ -62,6 +71,9 @@ class Daemon {
   const std::string& database_path() const { return database_path_; }
   const SessionTracker& sessions() const { return *sessions_; }
   SteadyClock::time_point last_period() const { return last_period_; }
+  // The last decision's allocation (setpoints, and each circuit's household estimate).
+  const policies::Allocation& last_allocation() const { return last_alloc_; }
+  SteadyClock::time_point last_decision() const { return last_decision_; }
   // Temporary mains limit from the API; can only lower limits (policies enforce it).
   void set_external_limit(std::optional<policies::ExternalLimit> l) { external_ = std::move(l); }
   const std::optional<policies::ExternalLimit>& external_limit() const { return external_; }
@@ -73,16 +85,32 @@ class Daemon {
   void start_runtime();
   void schedule_tick();
   void tick();
-  void submit_poll(bool slow);
-  void on_charger_reply(const std::shared_ptr<SiteRuntime>& rt, ChargerRuntime& c, const modbus::Request& req,
-                        const modbus::Reply& reply);
-  void reply_done(std::uint64_t cycle);
-  void decide(std::uint64_t cycle);
+  void ensure_poller();
+  void watch_link_meters(SiteRuntime& rt);  // link meters' samples decide like Modbus replies
+  // Why a decision is taken: a fresh meter sample writes reductions only; the period's
+  // decision writes everything and records.
+  enum class Trigger { sample, period };
+  void on_meter_read(MeterRuntime& m, bool fresh);
+  void on_charger_read(ChargerRuntime& c, ChargerRead& read);  // daemon_reads.cpp
+  void release_hold(ChargerRuntime& c);                               // daemon_reads.cpp
+  void expire_holds(SteadyClock::time_point now);                     // daemon_reads.cpp
+  void decide(Trigger trigger);
+  void record_period(SteadyClock::time_point now);
   void check_devices(SteadyClock::time_point now);
   void program_watchdogs();
   void apply(const policies::Allocation& alloc);
-  void write_commands(ChargerRuntime& c, const std::vector<modbus::Request>& requests, policies::Setpoint target,
-                      std::function<void(bool ok)> done);
+  // The safety side (daemon_control.cpp, daemon_devices.cpp; docs/daemon.md "Safety rules").
+  ChargerInForce in_force_of(const ChargerRuntime& c, SteadyClock::time_point now) const;
+  drivers::CommandResult commands_for(ChargerRuntime& c, const PlannedWrite& w);
+  void run_stage(std::shared_ptr<WritePlan> plan, std::size_t k, bool stopping, std::function<void()> finished);
+  // target empty: a keep-alive, which feeds the watchdog and changes nothing else.
+  void write_commands(ChargerRuntime& c, const std::vector<modbus::Request>& requests,
+                      std::optional<policies::Setpoint> target, std::function<void(bool ok)> done);
+  void persist_command(ChargerRuntime& c, policies::Setpoint bound, bool certain);
+  void feed_watchdog(ChargerRuntime& c, SteadyClock::time_point now);
+  void write_session(ChargerRuntime& c);  // the user's end / resume of a session
+  void restore_commands();
+  void plan_failsafes();
   void record_metrics(SteadyClock::time_point now, storage::TimePoint wall);
   void reload();
   void shutdown();
@@ -99,6 +127,7 @@ class Daemon {
   std::unique_ptr<storage::MetricAccumulator> metrics_;
   std::unique_ptr<SessionTracker> sessions_;
   std::shared_ptr<SiteRuntime> runtime_;
+  std::shared_ptr<Poller> poller_;
   SystemdNotifier notify_;
   policies::PolicyMemory memory_;
   std::optional<policies::ExternalLimit> external_;
@@ -106,9 +135,11 @@ class Daemon {
 
   SteadyClock::time_point next_tick_;
   SteadyClock::time_point last_period_{};
-  std::uint64_t cycle_ = 0;
-  std::uint64_t decided_cycle_ = 0;
-  int outstanding_ = 0;
+  SteadyClock::time_point last_decision_{};
+  policies::Allocation last_alloc_;
+  std::uint64_t cycle_ = 0;       // control periods so far
+  bool decision_posted_ = false;  // a sample-triggered decision is queued on the loop
+  bool period_pending_ = false;   // the period's decision waits for the next fresh sample
   bool sessions_resumed_ = false;
   bool ready_sent_ = false;
   bool shutting_down_ = false;

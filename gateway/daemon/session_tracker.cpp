@@ -67,7 +67,7 @@ storage::SessionProgress SessionTracker::progress_of(ChargerRuntime& c, Open& o,
   o.pending_integrated_wh = 0;
   p.current_a = o.peak_a;
   p.phases = o.phases;
-  p.mode = policies::to_string(c.mode);
+  p.mode = policies::to_string(c.user.mode);
   return p;
 }
 
@@ -83,7 +83,7 @@ void SessionTracker::update(SiteRuntime& runtime, storage::TimePoint wall_now, S
 
     if (it == open_.end()) {
       if (!connected) continue;
-      storage::SessionStart start{c.cfg.id, wall_now, s.lifetime_energy, phases_in_use(s), policies::to_string(c.mode),
+      storage::SessionStart start{c.cfg.id, wall_now, s.lifetime_energy, phases_in_use(s), policies::to_string(c.user.mode),
                                   std::nullopt};
       auto row = store_.start(start);
       Open o;
@@ -92,7 +92,7 @@ void SessionTracker::update(SiteRuntime& runtime, storage::TimePoint wall_now, S
       o.last_sample = now;
       open_[c.cfg.id] = o;
       c.session_start = o.started_s;
-      c.user_stopped = false;
+      c.user.user_stopped = false;
       log::info("session", "session started", {{"charger", c.cfg.id}, {"session", static_cast<long long>(row.id)}});
       continue;
     }
@@ -110,7 +110,7 @@ void SessionTracker::update(SiteRuntime& runtime, storage::TimePoint wall_now, S
 
     if (!connected || fault) {
       storage::StopReason reason = fault                ? storage::StopReason::fault
-                                   : c.user_stopped     ? storage::StopReason::stopped_by_user
+                                   : c.user.user_stopped ? storage::StopReason::stopped_by_user
                                    : o.charged && c.commanded.run ? storage::StopReason::stopped_by_ev
                                                         : storage::StopReason::unplugged;
       // A car that simply got unplugged while charging was not "stopped by the EV".
@@ -121,8 +121,7 @@ void SessionTracker::update(SiteRuntime& runtime, storage::TimePoint wall_now, S
                  {"reason", storage::to_string(reason)}});
       open_.erase(it);
       c.session_start.reset();
-      c.user_stopped = false;
-      c.user_limit.reset();
+      c.user.end_session();
     }
   }
   if (!last_flush_ || wall_now - *last_flush_ >= flush_every_) flush(wall_now, runtime);

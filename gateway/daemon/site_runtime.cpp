@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "drivers/meters/register_meter.h"
+#include "gateway/config_driver.h"
+#include "gateway/links/meter_links.h"
 
 namespace ampgate::gateway {
 
@@ -17,24 +19,7 @@ policies::Mode to_policy(config::Mode m) {
   return policies::Mode::off;
 }
 
-namespace {
-
-drivers::ChargerSettings settings_of(const config::Charger& c) {
-  drivers::ChargerSettings s;
-  s.model = c.model;
-  s.unit = c.unit;
-  s.min_current = c.min_current;
-  s.max_current = c.max_current;
-  s.failsafe_current = c.failsafe_current;
-  s.watchdog_timeout = c.watchdog_timeout;
-  s.phases = c.phases;
-  if (c.generic) s.generic = *c.generic;
-  return s;
-}
-
-}  // namespace
-
-SiteRuntime::SiteRuntime(const config::Site& site, asio::io_context& io) : site_(site) {
+SiteRuntime::SiteRuntime(const config::Site& site, asio::io_context& io) : site_(site), post_(io) {
   for (const auto& b : site_.buses) buses_[b.id] = std::make_unique<Bus>(b, io);
   auto bus_of = [&](const std::string& id) -> Bus* {
     auto it = buses_.find(id);
@@ -42,15 +27,14 @@ SiteRuntime::SiteRuntime(const config::Site& site, asio::io_context& io) : site_
   };
 
   for (const auto& c : site_.chargers) {
-    auto made = drivers::make_charger(settings_of(c));
+    auto made = drivers::make_charger(config::charger_settings(c));
     if (!made.charger) throw std::runtime_error("charger " + c.id + ": " + made.error);
     ChargerRuntime r;
     r.cfg = c;
     r.driver = std::move(made.charger);
     r.bus = bus_of(c.bus);
     if (r.bus) r.bus->limit_reads(c.unit, r.driver->max_read_registers());
-    r.mode = to_policy(c.mode);
-    r.mode_settings = c.mode_settings;
+    r.user = UserSettings::from_site(c);
     chargers_.push_back(std::move(r));
   }
 
@@ -59,9 +43,13 @@ SiteRuntime::SiteRuntime(const config::Site& site, asio::io_context& io) : site_
     r.cfg = m;
     r.bus = bus_of(m.bus);
     if (!r.bus) {
-      // P1 over a raw serial port, a TCP socket or HomeWizard's HTTP API: not read by the
-      // control loop yet. Such a meter stays stale, so its circuit uses the meter-lost fallback.
-      r.unsupported = "model " + m.model + " is not read by the control loop yet; its circuit uses the meter-lost fallback";
+      // P1 over a raw serial port, a TCP socket or HomeWizard's HTTP API: read by a link.
+      auto made = links::make_meter_link(m, post_, [this, id = m.id] {
+        if (on_meter_sample_) on_meter_sample_(id);
+      });
+      if (!made.meter) throw std::runtime_error("meter " + m.id + ": " + made.error);
+      r.driver = std::move(made.meter);
+      links_.push_back(std::move(made.link));
     } else {
       std::string error;
       r.driver = drivers::make_meter(m.model, m.unit, m.inverted, m.custom ? &*m.custom : nullptr, error);
@@ -76,14 +64,23 @@ SiteRuntime::~SiteRuntime() { stop(); }
 
 void SiteRuntime::start() {
   for (auto& [id, bus] : buses_) bus->start();
+  for (auto& l : links_) l->start();
 }
 
 void SiteRuntime::stop() {
   for (auto& [id, bus] : buses_) bus->stop();
+  post_.close();  // what a link delivered but the loop has not run yet is dropped
+  for (auto& l : links_) l->stop();
 }
 
 ChargerRuntime* SiteRuntime::find_charger(const std::string& id) {
   for (auto& c : chargers_)
+    if (c.cfg.id == id) return &c;
+  return nullptr;
+}
+
+const ChargerRuntime* SiteRuntime::find_charger(const std::string& id) const {
+  for (const auto& c : chargers_)
     if (c.cfg.id == id) return &c;
   return nullptr;
 }
@@ -100,10 +97,28 @@ const MeterRuntime* SiteRuntime::find_meter(const std::string& id) const {
   return nullptr;
 }
 
+void SiteRuntime::carry_link_readings(const SiteRuntime& old) {
+  for (auto& m : meters_) {
+    const auto* o = old.find_meter(m.cfg.id);
+    if (m.bus || !o || o->bus || o->cfg.model != m.cfg.model || o->cfg.serial_port != m.cfg.serial_port ||
+        o->cfg.host != m.cfg.host || o->cfg.tcp_port != m.cfg.tcp_port || o->cfg.inverted != m.cfg.inverted)
+      continue;
+    auto* mine = dynamic_cast<links::LinkMeter*>(m.driver.get());
+    const auto* theirs = dynamic_cast<const links::LinkMeter*>(o->driver.get());
+    if (mine && theirs) mine->carry_over(*theirs);
+  }
+}
+
 std::vector<BusStats> SiteRuntime::bus_stats() const {
   std::vector<BusStats> out;
   for (const auto& [id, bus] : buses_) out.push_back(bus->stats());
   return out;
+}
+
+std::size_t SiteRuntime::queued_writes() const {
+  std::size_t n = 0;
+  for (const auto& [id, bus] : buses_) n += bus->queued_writes();
+  return n;
 }
 
 }  // namespace ampgate::gateway

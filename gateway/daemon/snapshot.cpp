@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "gateway/daemon/reservation.h"
+
 namespace ampgate::gateway {
 
 policies::Seconds to_policy_seconds(SteadyClock::time_point t) {
@@ -24,6 +26,17 @@ std::optional<policies::Reading> meter_currents(const MeterRuntime& meter, int s
   return out;
 }
 
+std::optional<policies::Reading> measured_reading(const ChargerRuntime& c, SteadyClock::time_point at) {
+  const auto& st = c.driver->state();
+  policies::Reading r;
+  for (int i = 0; i < c.cfg.phases; ++i) {
+    if (!st.current[i]) return std::nullopt;
+    r.amps[i] = *st.current[i];
+  }
+  r.at = to_policy_seconds(at);
+  return r;
+}
+
 namespace {
 
 policies::CarState car_state(const ChargerRuntime& c) {
@@ -43,6 +56,25 @@ policies::CarState car_state(const ChargerRuntime& c) {
   return policies::CarState::connected;
 }
 
+ReservationInput reservation_input(const ChargerRuntime& c, const drivers::Capabilities& caps, SteadyClock::time_point now) {
+  ReservationInput in;
+  in.now = to_policy_seconds(now);
+  in.started = to_policy_seconds(c.safety.started);
+  in.read_since_start = c.ever_seen;
+  in.consecutive_failures = c.status_failures;
+  if (c.last_seen) in.last_seen = to_policy_seconds(*c.last_seen);
+  in.commanded_known = c.commanded_known;
+  in.commanded = c.commanded;
+  in.commanded_certain = c.safety.commanded_certain && !c.safety.must_write;
+  in.history = c.safety.history;
+  in.max_current = c.cfg.max_current;
+  in.wired_phases = c.cfg.phases;
+  in.driver_programs_watchdog = caps.watchdog_programmable;
+  in.watchdog_read_back = c.safety.watchdog_verified;
+  in.car_follow_time = policies::PolicySettings{}.car_follow_time;
+  return in;
+}
+
 policies::Phase to_policy(config::Phase p) { return static_cast<policies::Phase>(static_cast<int>(p)); }
 
 policies::CircuitSnapshot circuit(const SiteRuntime& rt, const std::string& id, const std::string& parent, double limit,
@@ -56,6 +88,7 @@ policies::CircuitSnapshot circuit(const SiteRuntime& rt, const std::string& id, 
     const auto* m = rt.find_meter(meter_id);
     auto stale_after = std::chrono::duration<double>(rt.site().policy.meter_stale_after);
     if (m) c.reading = meter_currents(*m, rt.site().site.phases, now, stale_after);
+    if (m && m->driver) c.sample_age = m->driver->sample_age();
   }
   return c;
 }
@@ -79,30 +112,26 @@ policies::SiteSnapshot build_snapshot(const SiteRuntime& rt, SteadyClock::time_p
     for (int i = 0; i < 3; ++i) s.phase_map[i] = to_policy(c.cfg.phase_map[i]);
     s.min_current = std::max(c.cfg.min_current, caps.min_current);
     s.max_current = std::min(c.cfg.max_current, caps.max_current);
-    s.failsafe_current = c.cfg.failsafe_current;
+    s.failsafe_current = c.safety.failsafe;  // what was programmed (lowered when the site's add up)
     s.watchdog_timeout = c.cfg.watchdog_timeout;
     s.priority = c.cfg.priority;
-    s.mode = c.user_stopped ? policies::Mode::off : c.mode;
-    s.mode_settings.eco_grid_current = c.mode_settings.eco_grid_current;
-    s.mode_settings.eco_plus_start_surplus = c.mode_settings.eco_plus_start_surplus;
+    s.mode = c.user.user_stopped ? policies::Mode::off : c.user.mode;
+    s.mode_settings.eco_grid_current = c.user.mode_settings.eco_grid_current;
+    s.mode_settings.eco_plus_start_surplus = c.user.mode_settings.eco_plus_start_surplus;
     s.session_start = c.session_start.value_or(to_policy_seconds(now));
     s.state = car_state(c);
-    s.reachable = c.reachable && c.ever_seen;
-    s.last_seen = c.last_seen ? to_policy_seconds(*c.last_seen) : 0.0;
-    s.last_setpoint = c.commanded;
-    s.user_limit = c.user_limit;
-    // Measured currents per charger phase, only when every wired phase was reported.
-    const auto& st = c.driver->state();
-    bool complete = c.last_seen.has_value();
-    policies::Reading r;
-    for (int i = 0; i < c.cfg.phases; ++i) {
-      if (!st.current[i]) complete = false;
-      else r.amps[i] = *st.current[i];
-    }
-    if (complete) {
-      r.at = to_policy_seconds(*c.last_seen);
-      s.reading = r;
-    }
+    const auto worst = reservation_fields(reservation_input(c, caps, now));
+    s.reachable = worst.reachable && c.reachable;
+    s.last_seen = worst.last_seen;
+    s.last_setpoint = worst.last_setpoint;
+    s.setpoint_known = worst.setpoint_known;
+    s.watchdog_verified = worst.watchdog_verified;
+    s.recent_setpoints = worst.recent_setpoints;
+    s.user_limit = c.user.user_limit;
+    if (c.last_seen) s.reading = measured_reading(c, *c.last_seen);
+    if (s.reading)
+      for (const auto& r : c.readings)
+        if (r.at < s.reading->at) s.earlier_readings.push_back(r);
     snap.chargers.push_back(std::move(s));
   }
 

@@ -16,6 +16,10 @@ policies::Seconds to_policy_seconds(SteadyClock::time_point t);
 std::optional<policies::Reading> meter_currents(const MeterRuntime& meter, int site_phases, SteadyClock::time_point now,
                                                 std::chrono::duration<double> stale_after);
 
+// The currents per charger phase the driver reports, stamped `at`; nullopt unless every
+// wired phase was reported.
+std::optional<policies::Reading> measured_reading(const ChargerRuntime& c, SteadyClock::time_point at);
+
 policies::SiteSnapshot build_snapshot(const SiteRuntime& runtime, SteadyClock::time_point now,
                                       const std::optional<policies::ExternalLimit>& external);
 

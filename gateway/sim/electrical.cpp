@@ -59,6 +59,10 @@ void ElectricalModel::step(double now, double dt, const std::map<std::string, Dr
       st.session_kwh = 0;
       st.session_seconds = 0;
       st.plugged_seconds = 0;
+      slot.pending.clear();
+      slot.followed = {};
+      slot.draw = 0;
+      if (ev >= 0) ++st.plug_ins;
     } else {
       st.plugged_seconds += dt;
     }
@@ -71,14 +75,18 @@ void ElectricalModel::step(double now, double dt, const std::map<std::string, Dr
     if (ev >= 0) {
       const auto& car = scenario_.evs[static_cast<std::size_t>(ev)];
       auto it = drives.find(id);
-      const Drive drive = it == drives.end() ? Drive{0.0, 0} : it->second;
-      const int phases = std::min({car.phases, drive.phases, slot.config->phases});
-      double amps = std::min(drive.limit, car.max_current);
+      const Drive drive = it == drives.end() ? Drive{0.0, 0, 0} : it->second;
       st.finished = ev_energy_[static_cast<std::size_t>(ev)] >= car.energy_wanted;
-      if (st.finished || phases <= 0 || amps < min_charge_current) amps = 0;
-      for (int k = 0; k < phases && amps > 0; ++k) st.amps[static_cast<std::size_t>(k)] = amps;
-      const double kwh = volts * amps * phases * dt / joules_per_kwh;
-      if (amps > 0) {
+      follow(slot, car, drive, now, dt);
+      const double amps = st.finished ? 0.0 : slot.draw;
+      int on = 0;
+      for (std::size_t k = 0; k < 3 && amps > 0; ++k)
+        if ((slot.followed.lines >> k) & 1) {
+          st.amps[k] = amps;
+          ++on;
+        }
+      const double kwh = volts * amps * on * dt / joules_per_kwh;
+      if (amps > 0 && on > 0) {
         st.charging = true;
         ev_energy_[static_cast<std::size_t>(ev)] += kwh;
         st.session_kwh += kwh;
@@ -86,6 +94,7 @@ void ElectricalModel::step(double now, double dt, const std::map<std::string, Dr
         st.session_seconds += dt;
       }
     }
+    st.offered = slot.followed.amps;
     st.power_w = volts * (st.amps[0] + st.amps[1] + st.amps[2]);
     // Land the charger's own phases on the site's and add them up the tree.
     PhaseAmps site_amps{0, 0, 0};
@@ -114,6 +123,40 @@ void ElectricalModel::step(double now, double dt, const std::map<std::string, Dr
       const double kwh = volts * m.amps[p] * dt / joules_per_kwh;
       (kwh >= 0 ? m.import_kwh[p] : m.export_kwh[p]) += std::fabs(kwh);
     }
+  }
+}
+
+// A car takes `lag` seconds to follow a new offer (IEC 61851 allows it up to 5 s), then
+// lowers its draw at once or raises it at its ramp rate; below 6 A it draws nothing.
+void ElectricalModel::follow(ChargerSlot& slot, const Ev& car, const Drive& drive, double now, double dt) {
+  Offer want{now, 0.0, 0};
+  const double amps = std::min(drive.limit, car.max_current);
+  if (amps >= min_charge_current && drive.phases > 0) {
+    // The car's phases land on the first lines the charger gives it (a 1-phase car: one).
+    const int phases = std::min({car.phases, drive.phases, slot.config->phases});
+    int taken = 0;
+    for (std::size_t k = 0; k < 3 && taken < phases; ++k)
+      if (((drive.lines >> k) & 1) && static_cast<int>(k) < slot.config->phases) {
+        want.lines = static_cast<std::uint8_t>(want.lines | (1u << k));
+        ++taken;
+      }
+    if (want.lines != 0) want.amps = amps;
+  }
+  const Offer& last = slot.pending.empty() ? slot.followed : slot.pending.back();
+  if (!(want == last)) {
+    want.at = now + car.lag.value_or(scenario_.car_lag);
+    slot.pending.push_back(want);
+  }
+  while (!slot.pending.empty() && slot.pending.front().at <= now) {
+    slot.followed = slot.pending.front();
+    slot.pending.pop_front();
+  }
+  const double target = slot.followed.amps;
+  const double ramp = car.ramp.value_or(scenario_.car_ramp);
+  if (target <= slot.draw || ramp <= 0) {
+    slot.draw = target;
+  } else {
+    slot.draw = std::min(target, std::max(min_charge_current, slot.draw + ramp * dt));
   }
 }
 

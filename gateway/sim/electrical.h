@@ -4,6 +4,7 @@
 // charger's phase map, summed up the circuit tree. Meters see the circuit they measure.
 // It has no clock: time comes in with each step.
 #include <array>
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -35,11 +36,23 @@ class ElectricalModel {
   const PhaseAmps* circuit_current(const std::string& id) const;
 
  private:
+  // What a car follows: an amount on some of the charger's lines, from a moment on.
+  struct Offer {
+    double at = 0.0;  // simulated time the car starts following it
+    double amps = 0.0;
+    std::uint8_t lines = 0;
+    bool operator==(const Offer& o) const { return amps == o.amps && lines == o.lines; }
+  };
   struct ChargerSlot {
     const config::Charger* config = nullptr;
     ChargerState state;
     int ev = -1;  // index into scenario evs of the car plugged in, -1 = none
+    std::deque<Offer> pending;  // offers the car has not followed yet, oldest first
+    Offer followed;             // the offer the car follows now
+    double draw = 0.0;          // what the car draws per line, ramping towards followed.amps
   };
+  // Advances the car at one charger over `dt` towards what it was offered.
+  void follow(ChargerSlot& slot, const Ev& car, const Drive& drive, double now, double dt);
   struct MeterSlot {
     const config::Meter* config = nullptr;
     int circuit = -1;       // index into circuit_ids_, -1 = not a circuit meter

@@ -110,7 +110,8 @@ class GenericCharger final : public SimCharger {
 
   bool watchdog_expired(double) const override { return false; }
 
-  Drive drive(double) const override {
+ protected:
+  Drive allowance(double) const override {
     if (table_.contains("enable") && value_of("enable", held_, 1) == 0) return {0.0, config_.phases};
     return {std::min(value_of("current_setpoint", held_, 0), config_.max_current), config_.phases};
   }

@@ -160,21 +160,32 @@ class P1Dongle final : public SimMeter {
 std::unique_ptr<SimMeter> make_sdm630(const config::Meter& m) { return std::make_unique<Sdm630>(m); }
 std::unique_ptr<SimMeter> make_p1_dongle(const config::Meter& m) { return std::make_unique<P1Dongle>(m); }
 
-std::unique_ptr<SimCharger> make_teltocharge(const config::Charger& c);
-std::unique_ptr<SimCharger> make_keba_p30(const config::Charger& c);
-std::unique_ptr<SimCharger> make_vestel_evc04(const config::Charger& c);
-std::unique_ptr<SimCharger> make_smartevse(const config::Charger& c);
+std::unique_ptr<SimCharger> make_teltocharge(const config::Charger& c, const ModelSettings& s, std::string& error);
+std::unique_ptr<SimCharger> make_keba_p30(const config::Charger& c, const ModelSettings& s, std::string& error);
+std::unique_ptr<SimCharger> make_vestel_evc04(const config::Charger& c, const ModelSettings& s, std::string& error);
+std::unique_ptr<SimCharger> make_smartevse(const config::Charger& c, const ModelSettings& s, std::string& error);
 std::unique_ptr<SimCharger> make_generic_charger(const config::Charger& c, std::string& error);
 
-std::unique_ptr<SimCharger> make_charger(const config::Charger& c, std::string& error) {
-  if (c.model == "teltocharge") return make_teltocharge(c);
-  if (c.model == "keba_p30") return make_keba_p30(c);
-  if (c.model == "vestel_evc04") return make_vestel_evc04(c);
-  if (c.model == "smartevse") return make_smartevse(c);
-  if (c.model == "generic") return make_generic_charger(c, error);
+std::unique_ptr<SimCharger> make_charger(const config::Charger& c, const ModelSettings& settings, std::string& error) {
+  if (c.model == "teltocharge") return make_teltocharge(c, settings, error);
+  if (c.model == "keba_p30") return make_keba_p30(c, settings, error);
+  if (c.model == "vestel_evc04") return make_vestel_evc04(c, settings, error);
+  if (c.model == "smartevse") return make_smartevse(c, settings, error);
+  if (c.model == "generic") {
+    check_setting_keys(settings, "generic", {}, error);
+    if (!error.empty()) {
+      error = "charger " + c.id + ": " + error;
+      return nullptr;
+    }
+    return make_generic_charger(c, error);
+  }
   error = "charger " + c.id + ": model '" + c.model +
           "' is not simulated (simulated: teltocharge, keba_p30, vestel_evc04, smartevse, generic)";
   return nullptr;
+}
+
+std::unique_ptr<SimCharger> make_charger(const config::Charger& c, std::string& error) {
+  return make_charger(c, {}, error);
 }
 
 std::unique_ptr<SimMeter> make_meter(const config::Meter& m, std::string& error) {

@@ -7,6 +7,10 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <span>
+#include <string_view>
+
+#include "gateway/config/yaml_source.h"
 
 namespace ampgate::sim {
 
@@ -17,14 +21,14 @@ const char* to_string(FaultKind k) {
     case FaultKind::slow: return "slow";
     case FaultKind::exception: return "exception";
     case FaultKind::reboot: return "reboot";
+    case FaultKind::ignore_writes: return "ignore_writes";
+    case FaultKind::fail_writes: return "fail_writes";
   }
   return "?";
 }
 
 std::string ScenarioProblem::format() const {
-  std::ostringstream out;
-  out << (file.empty() ? "<scenario>" : file) << ':' << line << ':' << column << ": " << path << ": " << message;
-  return out.str();
+  return config::yaml::format(file.empty() ? "<scenario>" : file, {line, column}, path, message);
 }
 
 std::array<double, 3> Profile::at(double time) const {
@@ -83,22 +87,20 @@ class Reader {
   std::vector<ScenarioProblem> problems;
 
   void problem(const YAML::Node& at, const std::string& path, const std::string& message) {
-    const auto mark = at.Mark();
-    problems.push_back({file_, mark.line >= 0 ? mark.line + 1 : 0, mark.column >= 0 ? mark.column + 1 : 0, path, message});
+    const auto where = config::yaml::spot(at);
+    problems.push_back({file_, where.line, where.column, path, message});
   }
 
-  void keys(const YAML::Node& map, const std::string& path, std::initializer_list<const char*> allowed) {
+  void keys(const YAML::Node& map, const std::string& path, std::initializer_list<std::string_view> allowed) {
     if (!map.IsMap()) {
       problem(map, path, "must be a mapping");
       return;
     }
+    const std::span<const std::string_view> known(allowed.begin(), allowed.size());
     for (const auto& kv : map) {
       const auto key = kv.first.as<std::string>();
-      if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
-        std::string list;
-        for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-        problem(kv.first, join(path, key), "unknown key (expected one of: " + list + ")");
-      }
+      if (std::find(known.begin(), known.end(), key) == known.end())
+        problem(kv.first, join(path, key), config::yaml::unknown_key(key, known));
     }
   }
 
@@ -172,7 +174,7 @@ class Reader {
   }
 
   void read_ev(const YAML::Node& n, const std::string& at, Ev& ev) {
-    keys(n, at, {"charger", "plug_in", "plug_out", "phases", "max_current", "energy_wanted"});
+    keys(n, at, {"charger", "plug_in", "plug_out", "phases", "max_current", "energy_wanted", "lag", "ramp"});
     if (!n.IsMap()) return;
     if (n["charger"] && n["charger"].IsScalar()) ev.charger = n["charger"].Scalar();
     else problem(n, at + ".charger", "needs the id of a charger in the site");
@@ -201,6 +203,48 @@ class Reader {
         ev.energy_wanted = *e;
       }
     }
+    if (auto v = n["lag"]) ev.lag = lag(v, at + ".lag");
+    if (auto v = n["ramp"]) ev.ramp = ramp(v, at + ".ramp");
+  }
+
+  double lag(const YAML::Node& v, const std::string& at) {
+    auto d = duration(v, at);
+    if (d && *d > max_car_lag) problem(v, at, "must be at most 5 s (a car has 5 s to follow)");
+    return d ? std::min(*d, max_car_lag) : 0.0;
+  }
+  double ramp(const YAML::Node& v, const std::string& at) {
+    auto r = number(v, at);
+    if (r && (*r < 0 || *r > 1000)) problem(v, at, "must be between 0 (at once) and 1000 A/s");
+    return r ? std::clamp(*r, 0.0, 1000.0) : 0.0;
+  }
+
+  // {id: value} maps: meter_refresh (seconds) and settings ({id: {key: value}}).
+  void read_meter_refresh(const YAML::Node& n, Scenario& s) {
+    if (!n.IsMap()) return problem(n, "meter_refresh", "must map meter ids to seconds");
+    for (const auto& kv : n) {
+      const std::string at = "meter_refresh." + kv.first.as<std::string>();
+      if (auto d = duration(kv.second, at)) {
+        if (*d < 0.05 || *d > 60) problem(kv.second, at, "must be between 0.05 and 60 s");
+        s.meter_refresh[kv.first.as<std::string>()] = *d;
+      }
+    }
+  }
+  void read_settings(const YAML::Node& n, Scenario& s) {
+    if (!n.IsMap()) return problem(n, "settings", "must map device ids to {setting: value}");
+    for (const auto& dev : n) {
+      const auto id = dev.first.as<std::string>();
+      if (!dev.second.IsMap()) {
+        problem(dev.second, "settings." + id, "must map settings to values");
+        continue;
+      }
+      for (const auto& kv : dev.second) {
+        if (!kv.second.IsScalar()) {
+          problem(kv.second, "settings." + id + "." + kv.first.as<std::string>(), "must be a single value");
+          continue;
+        }
+        s.settings[id][kv.first.as<std::string>()] = kv.second.Scalar();
+      }
+    }
   }
 
   void read_fault(const YAML::Node& n, const std::string& at, Fault& f) {
@@ -215,7 +259,9 @@ class Reader {
     else if (k == "slow") f.kind = FaultKind::slow;
     else if (k == "exception") f.kind = FaultKind::exception;
     else if (k == "reboot") f.kind = FaultKind::reboot;
-    else problem(kind ? kind : n, at + ".kind", "must be silent, bad_crc, slow, exception or reboot");
+    else if (k == "ignore_writes") f.kind = FaultKind::ignore_writes;
+    else if (k == "fail_writes") f.kind = FaultKind::fail_writes;
+    else problem(kind ? kind : n, at + ".kind", "must be silent, bad_crc, slow, exception, reboot, ignore_writes or fail_writes");
     if (auto v = n["from"]) if (auto d = duration(v, at + ".from")) f.from = *d;
     // A reboot is a moment; `to` only adds a silent boot time after it.
     if (f.kind == FaultKind::reboot) f.to = f.from;
@@ -273,9 +319,11 @@ class Reader {
   Scenario read(const YAML::Node& root) {
     Scenario s;
     s.source = file_;
+    s.car_lag = scenario_file_car_lag;
+    s.car_ramp = scenario_file_car_ramp;
     if (!root || root.IsNull()) return s;  // an empty file is the quiet default scenario
     keys(root, "", {"time_scale", "tick_ms", "wire_timing", "turnaround_ms", "seed", "household", "solar", "evs",
-                    "faults", "presets"});
+                    "faults", "presets", "car_lag", "car_ramp", "meter_refresh", "settings", "ocpp"});
     if (!root.IsMap()) return s;
     if (auto v = root["time_scale"]) {
       if (auto x = number(v, "time_scale")) {
@@ -311,6 +359,11 @@ class Reader {
           read_fault(v[i], "faults[" + std::to_string(i) + "]", s.faults.emplace_back());
     }
     if (auto v = root["presets"]) read_presets(v, s);
+    if (auto v = root["car_lag"]) s.car_lag = lag(v, "car_lag");
+    if (auto v = root["car_ramp"]) s.car_ramp = ramp(v, "car_ramp");
+    if (auto v = root["meter_refresh"]) read_meter_refresh(v, s);
+    if (auto v = root["settings"]) read_settings(v, s);
+    if (auto v = root["ocpp"]) read_ocpp_section(v, file_, s.ocpp, problems);
     return s;
   }
 
@@ -322,30 +375,27 @@ class Reader {
 
 ScenarioResult load_scenario_text(const std::string& yaml_text, const std::string& file_name) {
   ScenarioResult result;
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    result.problems.push_back({file_name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg});
+  const auto parsed = config::yaml::parse(yaml_text);
+  if (parsed.error) {
+    result.problems.push_back({file_name, parsed.where.line, parsed.where.column, "", *parsed.error});
     return result;
   }
   Reader reader(file_name);
-  Scenario s = reader.read(root);
+  Scenario s = reader.read(parsed.root);
   result.problems = std::move(reader.problems);
   if (result.problems.empty()) result.scenario = std::move(s);
   return result;
 }
 
 ScenarioResult load_scenario_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  std::string why;
+  const auto text = config::yaml::read_file(path, why);
+  if (!text) {
     ScenarioResult r;
-    r.problems.push_back({path, 0, 0, "", "cannot read the scenario file"});
+    r.problems.push_back({path, 0, 0, "", "cannot read the scenario file: " + why});
     return r;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return load_scenario_text(buffer.str(), path);
+  return load_scenario_text(*text, path);
 }
 
 }  // namespace ampgate::sim

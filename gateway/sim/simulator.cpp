@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -11,6 +12,8 @@
 #include <thread>
 
 #include "gateway/sim/electrical.h"
+#include "gateway/sim/ocpp_charge_point.h"
+#include "gateway/sim/p1_servers.h"
 #include "gateway/sim/rtu_server.h"
 #include "gateway/sim/tcp_server.h"
 
@@ -21,7 +24,7 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 // Longest simulated interval integrated in one model step, so a profile or a plug-in time
 // is never skipped over when time runs fast or jumps.
-constexpr double max_step = 1.0;
+constexpr double max_step = 0.1;
 }  // namespace
 
 struct Simulator::Impl final : Dispatcher {
@@ -41,6 +44,7 @@ struct Simulator::Impl final : Dispatcher {
   std::vector<bool> rebooted;  // per scenario fault: a reboot already happened
   double offset = 0.0;      // simulated seconds added by advance()
   double model_time = 0.0;  // simulated time the model has reached
+  std::map<std::string, double> next_publish;  // meter id -> when it publishes its next value
 
   std::vector<std::unique_ptr<RtuServer>> rtu;
   std::map<std::string, RtuServer*> rtu_by_bus;
@@ -48,6 +52,7 @@ struct Simulator::Impl final : Dispatcher {
   std::map<std::string, TcpServer*> tcp_by_bus;
   StopSignal stop_model;
   std::thread model_thread;
+  std::unique_ptr<P1Servers> p1;  // meters not on a bus: P1 on a pty, over TCP, HomeWizard HTTP
 
   Impl(const config::Site& s, Scenario sc, Options o)
       : site(s), scenario(std::move(sc)), options(std::move(o)), rng(scenario.seed) {
@@ -57,9 +62,15 @@ struct Simulator::Impl final : Dispatcher {
       if (!by_unit.emplace(std::make_pair(bus, d->unit()), d).second)
         errors.push_back(d->id() + ": unit " + std::to_string(d->unit()) + " is already used on bus " + bus);
     };
+    add_ocpp_charge_points(site, scenario, errors);
     for (const auto& c : site.chargers) {
       std::string error;
-      if (auto d = make_charger(c, error)) {
+      if (is_ocpp_charge_point(c, scenario)) {  // no bus: its own WebSocket to a central system
+        if (auto d = make_ocpp_charge_point(c, scenario, error)) chargers[c.id] = std::move(d);
+        else errors.push_back(error);
+        continue;
+      }
+      if (auto d = make_charger(c, settings_of(c.id), error)) {
         d->set_time_scale(scenario.time_scale);
         place(d.get(), c.bus);
         chargers[c.id] = std::move(d);
@@ -67,7 +78,9 @@ struct Simulator::Impl final : Dispatcher {
         errors.push_back(error);
       }
     }
+    p1 = std::make_unique<P1Servers>(site, [this](const std::string& id) { return p1_moment(id); });
     for (const auto& m : site.meters) {
+      if (P1Servers::serves(m)) continue;
       std::string error;
       if (auto d = make_meter(m, error)) {
         place(d.get(), m.bus);
@@ -79,7 +92,12 @@ struct Simulator::Impl final : Dispatcher {
     for (const auto& ev : scenario.evs)
       if (!chargers.contains(ev.charger)) errors.push_back("scenario: EV at charger '" + ev.charger + "', which the site does not have");
     for (const auto& f : scenario.faults)
-      if (!device(f.device)) errors.push_back("scenario: fault on '" + f.device + "', which is not a simulated device");
+      if (!device(f.device) && !p1->has(f.device)) errors.push_back("scenario: fault on '" + f.device + "', which is not a simulated device");
+    for (const auto& [id, kv] : scenario.settings)
+      if (!device(id)) errors.push_back("scenario: settings for '" + id + "', which is not a simulated device");
+      else if (meters.contains(id) && !kv.empty()) errors.push_back("scenario: settings for meter '" + id + "': meters have none");
+    for (const auto& [id, seconds] : scenario.meter_refresh)
+      if (!meters.contains(id)) errors.push_back("scenario: meter_refresh for '" + id + "', which is not a simulated meter");
     for (const auto& [id, writes] : scenario.presets) {
       SimDevice* d = device(id);
       if (!d) {
@@ -103,10 +121,36 @@ struct Simulator::Impl final : Dispatcher {
     step_to(0.0);
   }
 
+  ModelSettings settings_of(const std::string& id) const {
+    auto it = scenario.settings.find(id);
+    return it == scenario.settings.end() ? ModelSettings{} : it->second;
+  }
+
+  // Seconds between the values a meter publishes: a read returns the last one (an SDM630
+  // refreshes about twice a second, a DSMR 5 P1 port every second).
+  double refresh_of(const SimMeter& m) const {
+    if (auto it = scenario.meter_refresh.find(m.id()); it != scenario.meter_refresh.end()) return it->second;
+    return m.model() == "sdm630" ? 0.5 : 1.0;
+  }
+
   SimDevice* device(const std::string& id) const {
     if (auto it = chargers.find(id); it != chargers.end()) return it->second.get();
     if (auto it = meters.find(id); it != meters.end()) return it->second.get();
     return nullptr;
+  }
+
+  P1Moment p1_moment(const std::string& id) {
+    std::lock_guard lock(mutex);
+    const double now = clock_now();
+    P1Moment m{model->meter(id)};
+    for (const auto& f : scenario.faults) {
+      if (f.device != id || !f.active(now)) continue;
+      if (f.kind == FaultKind::silent || f.kind == FaultKind::reboot) m.silent = true;
+      if (f.kind == FaultKind::exception) m.damaged = true;
+      if (f.kind == FaultKind::bad_crc && std::uniform_real_distribution<double>(0.0, 1.0)(rng) < f.probability)
+        m.damaged = true;
+    }
+    return m;
   }
 
   double clock_now() const {  // callers hold `mutex`
@@ -123,9 +167,9 @@ struct Simulator::Impl final : Dispatcher {
       rebooted[i] = true;
       std::string error;
       if (auto it = chargers.find(f.device); it != chargers.end()) {
-        auto fresh = make_charger(it->second->config(), error);
+        auto fresh = make_charger(it->second->config(), settings_of(f.device), error);
         fresh->set_time_scale(scenario.time_scale);
-        fresh->observe(it->second->state());
+        fresh->carry_over(*it->second);
         fresh->booted(f.from);
         by_unit[{it->second->config().bus, fresh->unit()}] = fresh.get();
         it->second = std::move(fresh);
@@ -149,7 +193,12 @@ struct Simulator::Impl final : Dispatcher {
       for (const auto& [id, c] : chargers) drives[id] = c->drive(model_time);
       model->step(model_time, dt, drives);
       for (const auto& [id, c] : chargers) c->observe(model->charger(id));
-      for (const auto& [id, m] : meters) m->observe(model->meter(id));
+      for (const auto& [id, m] : meters) {
+        double& next = next_publish[id];
+        if (model_time + 1e-9 < next && !first) continue;
+        m->observe(model->meter(id));
+        next = std::max(next + refresh_of(*m), model_time);
+      }
       fuse.record(model->currents(), dt);
       first = false;
     }
@@ -164,14 +213,18 @@ struct Simulator::Impl final : Dispatcher {
     std::lock_guard lock(mutex);
     const double now = clock_now();
     apply_reboots(now);
+    const bool is_write = !request.empty() && (request[0] == 6 || request[0] == 16);
     if (unit == 0) {  // broadcast: every device on the bus takes it, nobody answers
       for (auto& [key, d] : by_unit)
-        if (key.first == bus) d->serve(request, now);
+        if (key.first == bus && !deaf(d->id(), now)) d->serve(request, now, !writes_blocked(d->id(), now));
       return {};
     }
-    SimDevice* d = by_unit.at({bus, unit});
+    auto found = by_unit.find({bus, unit});
+    if (found == by_unit.end()) return {};  // nobody there (gone since has_unit): silence
+    SimDevice* d = found->second;
     Answer out;
     out.kind = Answer::Kind::reply;
+    bool apply_writes = true;
     for (const auto& f : scenario.faults) {
       if (f.device != d->id() || !f.active(now)) continue;
       switch (f.kind) {
@@ -187,10 +240,30 @@ struct Simulator::Impl final : Dispatcher {
         case FaultKind::bad_crc:
           if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) < f.probability) out.kind = Answer::Kind::bad_crc;
           break;
+        case FaultKind::ignore_writes:
+          apply_writes = false;
+          break;
+        case FaultKind::fail_writes:
+          if (is_write) out.pdu = exception_pdu(request[0], static_cast<std::uint8_t>(f.code));
+          break;
       }
     }
-    if (out.pdu.empty()) out.pdu = d->serve(request, now);
+    if (out.pdu.empty()) out.pdu = d->serve(request, now, apply_writes);
     return out;
+  }
+
+  bool fault_active(const std::string& id, double now, std::initializer_list<FaultKind> kinds) const {
+    for (const auto& f : scenario.faults)
+      if (f.device == id && f.active(now) && std::find(kinds.begin(), kinds.end(), f.kind) != kinds.end()) return true;
+    return false;
+  }
+  // A silent (or booting) device hears nothing, broadcasts included.
+  bool deaf(const std::string& id, double now) const {
+    return fault_active(id, now, {FaultKind::silent, FaultKind::reboot, FaultKind::exception});
+  }
+  // A broadcast write is not applied by a device that ignores or fails writes now.
+  bool writes_blocked(const std::string& id, double now) const {
+    return fault_active(id, now, {FaultKind::ignore_writes, FaultKind::fail_writes});
   }
 
   void run_model() {
@@ -228,6 +301,7 @@ void Simulator::start() {
         s.tcp.push_back(std::move(server));
       }
     }
+    s.p1->start(s.options.link_dir, s.options.tcp_ephemeral);
   } catch (...) {
     stop();
     throw;
@@ -236,6 +310,7 @@ void Simulator::start() {
     std::lock_guard lock(s.mutex);
     s.real_start = SteadyClock::now();
     s.started = true;
+    for (auto& [id, c] : s.chargers) c->go_online();
   }
   s.stop_model.reset();
   s.model_thread = std::thread([&s] { s.run_model(); });
@@ -245,6 +320,11 @@ void Simulator::stop() {
   auto& s = *impl_;
   for (auto& r : s.rtu) r->stop();
   for (auto& t : s.tcp) t->stop();
+  s.p1->stop();
+  {
+    std::lock_guard lock(s.mutex);
+    for (auto& [id, c] : s.chargers) c->go_offline();
+  }
   s.stop_model.raise();
   if (s.model_thread.joinable()) s.model_thread.join();
   std::lock_guard lock(s.mutex);
@@ -259,6 +339,8 @@ std::string Simulator::rtu_path(const std::string& bus_id) const {
   auto it = impl_->rtu_by_bus.find(bus_id);
   return it == impl_->rtu_by_bus.end() ? std::string() : it->second->path();
 }
+
+std::vector<std::pair<std::string, std::string>> Simulator::p1_endpoints() const { return impl_->p1->endpoints(); }
 
 int Simulator::tcp_port(const std::string& bus_id) const {
   auto it = impl_->tcp_by_bus.find(bus_id);
@@ -311,6 +393,10 @@ std::optional<ChargerView> Simulator::charger(const std::string& charger_id) con
   v.amps = c.state().amps;
   v.session_kwh = c.state().session_kwh;
   v.requests = c.requests();
+  v.offered = c.state().offered;
+  v.sessions_started = c.sessions().started;
+  v.sessions_ended = c.sessions().ended_by_charger;
+  v.session_open = c.sessions().open;
   return v;
 }
 
@@ -322,7 +408,9 @@ nlohmann::json Simulator::state_json() const {
     chargers[c.id] = {{"plugged", v->plugged},           {"charging", v->charging},
                       {"watchdog_expired", v->watchdog_expired}, {"effective_limit", v->effective_limit},
                       {"amps", v->amps},                 {"session_kwh", v->session_kwh},
-                      {"requests", v->requests}};
+                      {"requests", v->requests},         {"offered", v->offered},
+                      {"sessions_started", v->sessions_started}, {"sessions_ended", v->sessions_ended},
+                      {"session_open", v->session_open}};
   }
   nlohmann::json circuits = nlohmann::json::object();
   std::lock_guard lock(impl_->mutex);
@@ -355,6 +443,7 @@ std::string Simulator::rewrite_site_yaml(const std::string& original_yaml) const
       }
     }
   }
+  impl_->p1->rewrite(root);
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";

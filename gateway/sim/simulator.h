@@ -13,6 +13,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +41,10 @@ struct ChargerView {
   std::array<double, 3> amps{0, 0, 0};  // actual current on the charger's L1/L2/L3
   double session_kwh = 0.0;
   std::uint64_t requests = 0;       // valid requests answered so far
+  double offered = 0.0;             // what the car follows now (an offer seconds old: its lag)
+  std::uint64_t sessions_started = 0;   // cars plugged in so far
+  std::uint64_t sessions_ended = 0;     // sessions the charger ended with the car still plugged in
+  bool session_open = false;            // a session runs (car plugged in, not ended by the charger)
 };
 
 class Simulator {
@@ -53,6 +59,9 @@ class Simulator {
 
   std::string rtu_path(const std::string& bus_id) const;  // pty slave (or its link), e.g. /dev/pts/7
   int tcp_port(const std::string& bus_id) const;          // actual listening port on 127.0.0.1
+  // Meters not on a bus: meter id and what is served ("P1 serial on /dev/pts/7", "P1 over
+  // TCP on 127.0.0.1:40001", "HomeWizard P1 on http://127.0.0.1:40002/api/v1/data").
+  std::vector<std::pair<std::string, std::string>> p1_endpoints() const;
   FuseLog fuse_log() const;
   nlohmann::json fuse_log_json() const;
 

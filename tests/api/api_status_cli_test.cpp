@@ -53,6 +53,13 @@ TEST_F(ApiTest, StatusShowsPhasesChargersMetersAndBuses) {
   EXPECT_NE(bus.find("p99 45 ms"), std::string::npos) << bus;
 }
 
+TEST_F(ApiTest, StatusSaysNotHealthyWhenAPhaseIsOverItsFuse) {
+  gateway.edit([](api::SiteView& s) { s.mains.measured[0] = 27.5; });
+  auto r = run_program(AMPGATE_BINARY, {"status", "--url", "http://127.0.0.1:" + std::to_string(server->port())});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("NOT HEALTHY: mains L1 carries 27.5 A, over its 25.0 A fuse"), std::string::npos) << r.out;
+}
+
 TEST_F(ApiTest, StatusShowsAStaleMainsMeterAsStaleNotZero) {
   gateway.edit([](api::SiteView& s) { s.mains.measured = {std::nullopt, std::nullopt, std::nullopt}; });
   auto r = run_program(AMPGATE_BINARY, {"status", "--url", "http://127.0.0.1:" + std::to_string(server->port())});

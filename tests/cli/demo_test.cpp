@@ -50,3 +50,13 @@ TEST(Demo, RejectsUnknownOptions) {
 }
 
 }  // namespace
+
+// Issue 14: `demo` takes --log-level like `run` (it was refused before).
+TEST(Demo, TakesLogLevelDebugAndLogsTheSetpoints) {
+  TempDir dir("demo");
+  auto r = run_program(AMPGATE_BINARY, {"demo", "--log-level", "debug", "--port", "0", "--duration", "4", "--dir",
+                                        dir.path().string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("setpoint"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("debug"), std::string::npos) << r.err;
+}

@@ -101,7 +101,49 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"circuit-cycle.yaml", "10:13: circuits[0].parent", {"cycle", "barn → shed → barn"}},
         BadCase{"limit-above-parent.yaml", "13:12: circuits[1].limit", {"32 A", "above", "'subpanel'", "20 A"}},
         BadCase{"three-phase-on-one-phase-site.yaml", "13:13: chargers[0].phases", {"3-phase charger", "1-phase site"}},
-        BadCase{"phase-map-not-permutation.yaml", "13:16: chargers[0].phase_map", {"not a permutation", "L2 is missing"}}));
+        BadCase{"phase-map-not-permutation.yaml", "13:16: chargers[0].phase_map", {"not a permutation", "L2 is missing"}},
+        // The one rule when the gateway is not in control (issue 11, classes 1, 2, 3, 12; issue 18).
+        BadCase{"failsafe-sum-above-circuit.yaml", "9:5: circuits[0]",
+                {"failsafe currents below 'garage' add up to 32 A on L1 (wb1 16 A, wb2 16 A) above the limit 25 A - "
+                 "margin 0 A; lower failsafe_current"}},
+        BadCase{"watchdog-claimed-without-registers.yaml", "14:23: chargers[0].failsafe_current",
+                {"this generic has no watchdog, so it never falls back to 6 A; remove failsafe_current or add "
+                 "watchdog_timeout and failsafe_current registers"}},
+        BadCase{"no-way-to-pause.yaml", "15:7: chargers[0].registers",
+                {"no way to pause this charger: add an 'enable' register (written 0 to pause, 1 to charge), or set "
+                 "'pause_with_zero: true' when current_setpoint takes 0 A"}},
+        BadCase{"fallback-above-circuit.yaml", "26:24: policy.meter_lost_fallback",
+                {"20 A is above what 'garage' allows, 16 A - margin 0 A; lower meter_lost_fallback"}},
+        BadCase{"margin-above-circuit.yaml", "5:18: site.safety_margin",
+                {"10 A leaves nothing of the limit 10 A of 'shed'; lower safety_margin"}},
+        BadCase{"min-above-device-max.yaml", "13:18: chargers[0].min_current",
+                {"40 A is above the most this teltocharge can deliver, 32 A: it could never charge; lower "
+                 "min_current to at most 32 A"}}));
+
+TEST(CheckWarns, AFallbackThatLeavesLittleForTheHouseLoadsWithAWarning) {
+  const std::string file = AMPGATE_SOURCE_DIR "/tests/config/warn/fallback-leaves-little.yaml";
+  auto r = run_program(AMPGATE_BINARY, {"check", file});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(": valid"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find(file + ":22:24: policy.meter_lost_fallback: warning: while the meter of 'mains' is silent its "
+                              "chargers may take 16 A, leaving 9 A of its 25 A for the rest of the load (less than "
+                              "half); lower meter_lost_fallback"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CheckExamples, SaysHowEachChargerIsReservedWhileSilent) {
+  auto garage = run_program(AMPGATE_BINARY, {"check", examples_dir + "/garage-subpanel.yaml"});
+  ASSERT_EQ(garage.exit_code, 0) << garage.err;
+  EXPECT_NE(garage.out.find("when silent reserved at its last command (16 A, its max_current, when unknown) until its "
+                            "fixed 11 s watchdog falls back to 0 A"),
+            std::string::npos)
+      << garage.out;
+  auto mixed = run_program(AMPGATE_BINARY, {"check", examples_dir + "/mixed-site.yaml"});
+  ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
+  EXPECT_NE(mixed.out.find("until the watchdog expires after 30 s, then its failsafe 6 A"), std::string::npos)
+      << mixed.out;
+}
 
 TEST(CheckRejects, ReportsEveryProblemInOnePassTopToBottom) {
   const std::string file = bad_dir + "/many-problems.yaml";
@@ -132,6 +174,29 @@ TEST(CheckRejects, NoFileArgumentIsAUsageError) {
   auto r = run_program(AMPGATE_BINARY, {"check"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("usage: ampgate check FILE"), std::string::npos) << r.err;
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 12: check works out each serial bus's poll timing and warns, with the numbers,
+// what a line too slow for its devices cannot meet; the site stays valid.
+TEST(CheckTiming, ASlowBusIsValidButWarnedAboutWithItsNumbers) {
+  auto r = run_program(AMPGATE_BINARY, {"check", AMPGATE_SOURCE_DIR "/tests/config/timing/slow-bus.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("bus slow: meters read every 0.25 s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("4 chargers read once every"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning: bus slow: a meter is read only every"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("longer than policy.control_period 1.00 s"), std::string::npos) << r.err;
+}
+
+TEST(CheckTiming, TheFleetExamplePrintsItsRoundWithoutWarnings) {
+  auto r = run_program(AMPGATE_BINARY, {"check", examples_dir + "/fleet-20-teltocharge.yaml"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("bus rs485: meters read every 0.25 s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("20 chargers read once every"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tests/daemon/harness.h"
 
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -137,8 +139,19 @@ void SimProcess::wait_time(double t) const {
 
 // ---------------------------------------------------------------------------------------
 
+namespace {
+
+// AMPGATE_TEST_GATEWAY=/path/to/another/ampgate runs that build's gateway against this
+// build's simulator (to show that a test fails on an older gateway).
+std::string gateway_binary() {
+  const char* other = std::getenv("AMPGATE_TEST_GATEWAY");
+  return other && *other ? other : AMPGATE_BINARY;
+}
+
+}  // namespace
+
 GatewayProcess::GatewayProcess(const fs::path& dir, const fs::path& site, const fs::path& db, const std::string& tag)
-    : child_(AMPGATE_BINARY, {"run", "--config", site.string(), "--db", db.string(), "--log-level", "debug"},
+    : child_(gateway_binary(), {"run", "--config", site.string(), "--db", db.string(), "--log-level", "debug"},
              dir / (tag + ".out"), dir / (tag + ".err")) {}
 
 // ---------------------------------------------------------------------------------------

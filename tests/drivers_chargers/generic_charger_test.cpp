@@ -115,6 +115,7 @@ TEST_F(GenericTest, CommandsEncodeIntoTheConfiguredRegisters) {
   EXPECT_FALSE(charger->set_current(33).ok());
   EXPECT_FALSE(charger->set_phases(1).ok());
   EXPECT_FALSE(charger->program_watchdog(30, 6).ok());
+  EXPECT_TRUE(charger->capabilities().can_pause);
 }
 
 TEST(GenericTable, ThirtyTwoBitSetpointUsesWriteMultiple) {
@@ -138,9 +139,57 @@ TEST(GenericTable, RejectsUnusableTables) {
   EXPECT_THAT(make_charger(s).error, HasSubstr("unknown key 'voltage_l1'"));
   s = generic_settings();
   s.generic.erase("enable");
-  auto c = make_charger(s);
-  ASSERT_TRUE(c.charger);
-  EXPECT_THAT(c.charger->stop().error, HasSubstr("no 'enable' register"));
+  EXPECT_THAT(make_charger(s).error, HasSubstr("no way to pause"));
+  s = generic_settings();
+  s.generic["watchdog_timeout"] = spec(Function::read_holding, 500, ValueType::u16, 1);
+  EXPECT_THAT(make_charger(s).error, HasSubstr("both watchdog_timeout and failsafe_current"));
+}
+
+TEST(GenericTable, WithoutEnableASetpointThatTakesZeroPauses) {
+  auto s = generic_settings();
+  s.generic.erase("enable");
+  s.generic_zero_pauses = true;
+  auto made = make_charger(s);
+  ASSERT_TRUE(made.charger) << made.error;
+  auto& c = *made.charger;
+  EXPECT_TRUE(c.capabilities().can_pause);
+  EXPECT_FALSE(c.start().ok()) << "nothing to resume at yet";
+  ASSERT_TRUE(c.set_current(10).ok());
+  auto pause = c.stop();
+  ASSERT_TRUE(pause.ok()) << pause.error;
+  EXPECT_EQ(pause.requests[0].address, 300);
+  EXPECT_THAT(pause.requests[0].values, ElementsAre(0));
+  ASSERT_TRUE(c.set_current(12).ok());
+  auto resume = c.start();
+  ASSERT_TRUE(resume.ok()) << resume.error;
+  EXPECT_EQ(resume.requests[0].address, 300);
+  EXPECT_THAT(resume.requests[0].values, ElementsAre(120));
+}
+
+TEST(GenericTable, AWatchdogOnlyWhenItsRegistersAreGiven) {
+  auto plain = make_charger(generic_settings()).charger;
+  EXPECT_FALSE(plain->capabilities().has_watchdog);
+  EXPECT_FALSE(plain->capabilities().watchdog_programmable);
+  EXPECT_FALSE(plain->keep_alive().ok());
+  auto s = generic_settings();
+  s.generic["watchdog_timeout"] = spec(Function::read_holding, 500, ValueType::u16, 1);
+  s.generic["failsafe_current"] = spec(Function::read_holding, 501, ValueType::u16, 0.1);
+  auto made = make_charger(s);
+  ASSERT_TRUE(made.charger) << made.error;
+  auto& c = *made.charger;
+  EXPECT_TRUE(c.capabilities().has_watchdog);
+  EXPECT_TRUE(c.capabilities().watchdog_programmable);
+  auto w = c.program_watchdog(20, 6);
+  ASSERT_TRUE(w.ok()) << w.error;
+  ASSERT_EQ(w.requests.size(), 2u);
+  EXPECT_EQ(w.requests[0].address, 501);  // the fallback first, then the timeout that arms it
+  EXPECT_THAT(w.requests[0].values, ElementsAre(60));
+  EXPECT_EQ(w.requests[1].address, 500);
+  EXPECT_THAT(w.requests[1].values, ElementsAre(20));
+  auto k = c.keep_alive();
+  ASSERT_TRUE(k.ok()) << k.error;
+  EXPECT_EQ(k.requests[0].address, 500);
+  EXPECT_FALSE(c.program_watchdog(20, 40).ok());
 }
 
 TEST(MakeCharger, KnowsEveryModelAndRefusesOthers) {

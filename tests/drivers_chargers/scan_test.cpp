@@ -66,6 +66,17 @@ TEST(Scan, SaysWhenNothingAnswers) {
   EXPECT_THAT(r.err, HasSubstr("no device answered"));
 }
 
+// Issue 14: scan asks the device registry what it found: the model as the site file
+// describes it and what its driver can do.
+TEST(Scan, DescribesEachFoundModelFromTheRegistry) {
+  test::TcpPeer bus({{3, teltocharge()}, {255, keba()}});
+  auto r = test::run_program(AMPGATE_BINARY, {"scan", "--host", "127.0.0.1", "--tcp-port", std::to_string(bus.port()),
+                                              "--ids", "3,255", "--timeout-ms", "50"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("unit: 255\n    # KEBA KeContact P30 c/x-series, Modbus TCP; can: pause"));
+  EXPECT_THAT(r.out, HasSubstr("unit: 3\n    # Teltonika TeltoCharge, external control over RS485; can: "));
+}
+
 TEST(Scan, RefusesBadArguments) {
   for (std::vector<std::string> args : {std::vector<std::string>{"scan"},
                                         {"scan", "--port", "/dev/null", "--host", "x"},

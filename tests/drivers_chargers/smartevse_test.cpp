@@ -38,7 +38,7 @@ TEST_F(SmartEvseTest, ReadsTheStatusBlock) {
   EXPECT_EQ(fast[0].address, 0);
   EXPECT_EQ(fast[0].count, 12);
   EXPECT_EQ(fast[0].unit, unit);
-  ASSERT_EQ(charger.poll(PollLevel::slow).size(), 2u);
+  ASSERT_EQ(charger.poll(PollLevel::slow).size(), 3u);  // status, node and system configuration
   EXPECT_EQ(charger.poll(PollLevel::slow)[1].address, 0x0100);
 }
 
@@ -123,8 +123,21 @@ TEST_F(SmartEvseTest, CommandsWriteOverrideCurrentAndAccess) {
   EXPECT_FALSE(charger.program_watchdog(30, 6).ok());
   EXPECT_FALSE(charger.authorize().ok());
   const auto caps = charger.capabilities();
-  EXPECT_TRUE(caps.has_watchdog);
+  EXPECT_FALSE(caps.has_watchdog) << "mode not read yet: no watchdog is assumed";
   EXPECT_FALSE(caps.watchdog_programmable);
+  EXPECT_EQ(caps.fixed_watchdog_timeout, 11.0);
+}
+
+TEST_F(SmartEvseTest, TheFixedWatchdogRunsOnlyInSmartAndSolarMode) {
+  fill();  // mode 1: Smart
+  poll(PollLevel::fast);
+  EXPECT_TRUE(charger.capabilities().has_watchdog);
+  client.holding(unit, 3, {0});  // Normal: no mains measurement to wait for, no timer
+  poll(PollLevel::fast);
+  EXPECT_FALSE(charger.capabilities().has_watchdog);
+  client.holding(unit, 3, {2});  // Solar
+  poll(PollLevel::fast);
+  EXPECT_TRUE(charger.capabilities().has_watchdog);
 }
 
 TEST(SmartEvseKeepAlive, RefusesBeforeAnySetpoint) {

@@ -330,8 +330,12 @@ TEST_F(TeltoChargeTest, StartStopAuthorizeAndSocketLockWriteTheirRegisters) {
     EXPECT_EQ(r.requests[0].address, address);
     EXPECT_THAT(r.requests[0].values, ElementsAre(value));
   };
-  check(charger.stop(), 16, 1);
-  check(charger.start(), 16, 0);
+  // Pause and resume through amps to use (register 15); register 16 is for a user's stop.
+  check(charger.stop(), 15, 0);
+  check(charger.set_current(9), 15, 9);
+  check(charger.start(), 15, 9);
+  check(charger.end_session(), 16, 1);
+  check(charger.resume_session(), 16, 2);
   check(charger.authorize(), 17, 1);
   check(charger.set_socket_lock(SocketLock::unlock), 18, 2);
   check(charger.set_socket_lock(SocketLock::always_locked), 18, 1);

@@ -40,6 +40,7 @@ struct VestelTest : ::testing::Test {
     client.input32(unit, 1502, 4321);
     client.input32(unit, 1508, 5400);
     client.input(unit, 404, {1});
+    client.holding(unit, 405, {1});
     client.holding(unit, 2000, {8, 0, 60});
     std::vector<std::uint16_t> serial(25, 0);
     const std::string sn = "EVC04-123";
@@ -175,6 +176,21 @@ TEST_F(VestelTest, PhaseSwitchingWritesRegister405) {
   EXPECT_EQ(one.requests[0].address, 405);
   EXPECT_THAT(one.requests[0].values, ElementsAre(0));
   EXPECT_THAT(charger.set_phases(3).requests[0].values, ElementsAre(1));
+}
+
+// The phase count in use is register 405 as the unit is set (0 one, 1 three): known before
+// any switch, so that a car is not paused for a switch to what is already in force.
+TEST_F(VestelTest, ReportsThePhasesInUseFromRegister405) {
+  fill();
+  poll();
+  EXPECT_EQ(charger.state().active_phases, 3);
+  client.holding(unit, 405, {0});
+  poll();
+  EXPECT_EQ(charger.state().active_phases, 1);
+  client.holding(unit, 405, {1});
+  client.input(unit, 404, {0});  // a one-phase unit uses one phase whatever 405 holds
+  poll();
+  EXPECT_EQ(charger.state().active_phases, 1);
 }
 
 }  // namespace

@@ -116,7 +116,7 @@ TEST(MeterModels, EveryModelReadsItsImageInSiUnitsWithSigns) {
       if (phase_power && (has(m, Quantity(int(Q::power_l1) + p)) || has(m, Quantity(int(Q::power_import_l1) + p))))
         expect_near(rd.power[p], t.p[p], "power");
       if (has(m, Quantity(int(Q::current_l1) + p))) {
-        const double sign = phase_power ? (t.p[p] < 0 ? -1 : 1) : (t.total() < 0 ? -1 : 1);
+        const double sign = phase_power && t.p[p] < 0 ? -1 : 1;  // no phase power: import
         expect_near(rd.current[p], sign * t.i[p], "current");
       } else {
         EXPECT_FALSE(rd.current[p].has_value() && !rd.voltage[p]) << "current without source";
@@ -142,8 +142,8 @@ TEST(MeterModels, InvertedFlipsCurrentsAndPowersAndSwapsEnergies) {
     EXPECT_TRUE(inverted.inverted());
     for (int p = 0; p < 3; ++p) {
       ASSERT_EQ(a.current[p].has_value(), b.current[p].has_value());
-      if (a.current[p]) {
-        EXPECT_DOUBLE_EQ(b.current[p]->value, -a.current[p]->value);
+      if (a.current[p]) {  // a phase without its own power counts as import either way
+        EXPECT_DOUBLE_EQ(b.current[p]->value, a.power[p] ? -a.current[p]->value : a.current[p]->value);
       }
       if (a.power[p]) {
         EXPECT_DOUBLE_EQ(b.power[p]->value, -a.power[p]->value);
@@ -377,6 +377,40 @@ TEST(Grouping, LargeGapsStartANewRequestAndSmallLimitsAreKept) {
   // EM24 answers at most 11 registers per read.
   const auto em24 = find_meter_model("cg_em24");
   for (const auto& x : group_reads(em24->table, 1, em24->max_read, em24->max_gap)) EXPECT_LE(x.request.count, 11);
+}
+
+// Single-phase PV exporting 4 kW on L1 while L2 and L3 import: the total is negative. A
+// meter with per-phase current magnitudes and only a total power cannot tell a phase's
+// direction, so every phase counts as import; an importing phase never reads as export.
+TEST(MeterSigns, PhaseWithoutItsOwnPowerCountsAsImport) {
+  Truth t;
+  t.p[0] = -4000, t.p[1] = 1150, t.p[2] = 690;
+  t.i[0] = 17.4, t.i[1] = 5.0, t.i[2] = 3.0;
+  for (const char* name : {"finder_7e78", "phoenix_eem350"}) {
+    SCOPED_TRACE(name);
+    const MeterModel* m = find_meter_model(name);
+    ASSERT_NE(m, nullptr);
+    ASSERT_FALSE(has(*m, Q::power_l1) || has(*m, Q::power_import_l1)) << "the case needs a meter without phase power";
+    FakeDevice dev;
+    fill(dev, *m, t);
+    RegisterMeter meter(*m, m->default_unit, false);
+    read_all(dev, meter);
+    const auto rd = meter.reading();
+    expect_near(rd.power_total, t.total(), "total power");
+    for (int p = 0; p < 3; ++p) expect_near(rd.current[p], t.i[p], "current counts as import");
+  }
+  // A custom table with currents and a total only: the same rule.
+  Samples s;
+  const auto when = std::chrono::steady_clock::now();
+  for (int p = 0; p < 3; ++p) at(s, Quantity(int(Q::current_l1) + p)) = Sample{t.i[p], when};
+  at(s, Q::power_total) = Sample{t.total(), when};
+  const auto rd = derive_reading(s, false);
+  for (int p = 0; p < 3; ++p) expect_near(rd.current[p], t.i[p], "custom current counts as import");
+  // Wired the other way round (inverted): the total flips, a phase of unknown sign still
+  // counts as import.
+  const auto inv = derive_reading(s, true);
+  expect_near(inv.power_total, -t.total(), "inverted total");
+  for (int p = 0; p < 3; ++p) expect_near(inv.current[p], t.i[p], "inverted, still import");
 }
 
 TEST(CustomMeter, TableFromTheSiteFile) {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "drivers/p1/source.h"
+#include "tests/support/pty.h"
 
 using namespace ampgate::drivers;
 using namespace ampgate::drivers::p1;
@@ -38,22 +39,7 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
-struct Pty {
-  int master = -1, slave = -1;
-  std::string path;
-  // Raw from the start, like a serial port: the default line discipline would turn the
-  // telegrams' CR LF into LF LF before the source has opened and configured the port.
-  Pty() {
-    char name[256] = {};
-    termios raw{};
-    ::cfmakeraw(&raw);
-    if (::openpty(&master, &slave, name, &raw, nullptr) == 0) path = name;
-  }
-  ~Pty() {
-    if (master >= 0) ::close(master);
-    if (slave >= 0) ::close(slave);
-  }
-};
+using ampgate::test::Pty;
 
 }  // namespace
 

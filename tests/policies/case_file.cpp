@@ -1,20 +1,35 @@
 #include "tests/policies/case_file.h"
 
 #include <algorithm>
+#include <span>
+#include <string_view>
 #include <sstream>
 #include <stdexcept>
+
+#include "gateway/config/yaml_source.h"
 
 namespace ampgate::policies::test {
 namespace {
 
+namespace yaml = ::ampgate::config::yaml;
+
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
+
+// A problem at a node: load_case turns it into "FILE:LINE:COLUMN: key: message".
+struct Located : std::runtime_error {
+  Located(const YAML::Node& n, std::string key, const std::string& message)
+      : std::runtime_error(message), at(yaml::spot(n)), key(std::move(key)) {}
+  yaml::Spot at;
+  std::string key;
+};
 
 template <typename E, std::size_t N>
 E parse_enum(const YAML::Node& n, const char* (&names)[N], const std::string& key) {
   const auto s = n.as<std::string>();
   for (std::size_t i = 0; i < N; ++i)
     if (s == names[i]) return static_cast<E>(i);
-  fail(key + ": unknown value '" + s + "'");
+  const std::vector<std::string_view> known(std::begin(names), std::end(names));
+  throw Located(n, key, "unknown value '" + s + "'" + yaml::did_you_mean(s, known));
 }
 
 const char* phase_names[] = {"L1", "L2", "L3"};
@@ -38,11 +53,11 @@ void opt(const YAML::Node& n, const char* key, std::optional<T>& into) {
   if (n[key]) into = n[key].as<T>();
 }
 
-void check_keys(const YAML::Node& n, std::initializer_list<const char*> known, const std::string& where) {
+void check_keys(const YAML::Node& n, std::initializer_list<std::string_view> known, const std::string& where) {
+  const std::span<const std::string_view> keys(known.begin(), known.size());
   for (const auto& kv : n) {
     const auto k = kv.first.as<std::string>();
-    if (std::none_of(known.begin(), known.end(), [&](const char* s) { return k == s; }))
-      fail(where + ": unknown key '" + k + "'");
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) throw Located(kv.first, where, yaml::unknown_key(k, keys));
   }
 }
 
@@ -57,12 +72,24 @@ bool parse_reading(const YAML::Node& n, std::optional<Reading>& into, const std:
   return !n["at"];
 }
 
+// A setpoint: amps (run when > 0) or {amps, phases, run}.
+Setpoint parse_setpoint(const YAML::Node& l, int wired_phases, const std::string& where) {
+  if (l.IsScalar()) return Setpoint{l.as<int>(), wired_phases, l.as<int>() > 0};
+  check_keys(l, {"amps", "phases", "run"}, where);
+  Setpoint s;
+  s.amps = l["amps"].as<int>(0);
+  s.phases = l["phases"].as<int>(wired_phases);
+  s.run = l["run"].as<bool>(s.amps > 0);
+  return s;
+}
+
 void apply_circuit(const YAML::Node& n, CircuitSnapshot& c, Case& k) {
   const std::string where = "circuit " + c.id;
-  check_keys(n, {"id", "parent", "limit", "metered", "reading"}, where);
+  check_keys(n, {"id", "parent", "limit", "metered", "reading", "sample_age"}, where);
   opt(n, "parent", c.parent);
   opt(n, "limit", c.limit);
   opt(n, "metered", c.metered);
+  opt(n, "sample_age", c.sample_age);
   if (n["reading"]) {
     c.metered = true;
     const bool live = parse_reading(n["reading"], c.reading, where + ".reading");
@@ -76,7 +103,8 @@ void apply_charger(const YAML::Node& n, ChargerSnapshot& c, Case& k) {
   const std::string where = "charger " + c.id;
   check_keys(n, {"id", "circuit", "phases", "switch", "map", "min", "max", "failsafe", "watchdog",
                  "priority", "mode", "eco_grid_current", "eco_plus_start_surplus", "start", "state",
-                 "reading", "last", "reachable", "last_seen", "user_limit", "ev_max"},
+                 "reading", "last", "reachable", "last_seen", "user_limit", "ev_max", "watchdog_verified",
+                 "setpoint_known", "recent", "previous"},
              where);
   opt(n, "circuit", c.circuit);
   opt(n, "phases", c.wired_phases);
@@ -101,17 +129,35 @@ void apply_charger(const YAML::Node& n, ChargerSnapshot& c, Case& k) {
     l.erase(std::remove(l.begin(), l.end(), c.id), l.end());
     if (live) l.push_back(c.id);
   }
-  if (n["last"]) {
-    const auto& l = n["last"];
-    if (l.IsScalar()) {
-      c.last_setpoint = Setpoint{l.as<int>(), c.wired_phases, l.as<int>() > 0};
-    } else {
-      check_keys(l, {"amps", "phases", "run"}, where + ".last");
-      c.last_setpoint.amps = l["amps"].as<int>(0);
-      c.last_setpoint.phases = l["phases"].as<int>(c.wired_phases);
-      c.last_setpoint.run = l["run"].as<bool>(c.last_setpoint.amps > 0);
-    }
+  if (n["previous"]) {
+    std::optional<Reading> r;
+    parse_reading(n["previous"], r, where + ".previous");
+    c.earlier_readings = {*r};
   }
+  if (n["last"]) c.last_setpoint = parse_setpoint(n["last"], c.wired_phases, where + ".last");
+  if (n["recent"]) {
+    // [{from: T, amps: A, phases: P, run: R}, ...] or [[T, A], ...], oldest first; the last
+    // one becomes last_setpoint.
+    c.recent_setpoints.clear();
+    for (const auto& r : n["recent"]) {
+      TimedSetpoint t;
+      if (r.IsSequence()) {
+        if (r.size() != 2) fail(where + ".recent: needs [from, amps]");
+        t.from = r[0].as<double>();
+        t.setpoint = parse_setpoint(r[1], c.wired_phases, where + ".recent");
+      } else {
+        t.from = r["from"].as<double>();
+        YAML::Node sp;
+        for (const char* k : {"amps", "phases", "run"})
+          if (r[k]) sp[k] = r[k];
+        t.setpoint = parse_setpoint(sp, c.wired_phases, where + ".recent");
+      }
+      c.recent_setpoints.push_back(t);
+    }
+    if (!c.recent_setpoints.empty()) c.last_setpoint = c.recent_setpoints.back().setpoint;
+  }
+  opt(n, "watchdog_verified", c.watchdog_verified);
+  opt(n, "setpoint_known", c.setpoint_known);
   opt(n, "reachable", c.reachable);
   opt(n, "last_seen", c.last_seen);
   opt(n, "user_limit", c.user_limit);
@@ -121,7 +167,7 @@ void apply_charger(const YAML::Node& n, ChargerSnapshot& c, Case& k) {
 void parse_policy(const YAML::Node& n, PolicySettings& p) {
   check_keys(n, {"sharing", "phase_mode", "safety_margin", "meter_stale_after", "meter_lost_fallback",
                  "solar_stop_delay", "solar_start_delay", "phase_switch_hysteresis",
-                 "phase_switch_min_dwell", "max_sum_mains", "max_sum_mains_grace"},
+                 "phase_switch_min_dwell", "max_sum_mains", "max_sum_mains_grace", "car_follow_time"},
              "policy");
   if (n["sharing"]) p.sharing = parse_enum<Sharing>(n["sharing"], sharing_names, "policy.sharing");
   if (n["phase_mode"]) p.phase_mode = parse_enum<PhaseMode>(n["phase_mode"], phase_mode_names, "policy.phase_mode");
@@ -134,6 +180,7 @@ void parse_policy(const YAML::Node& n, PolicySettings& p) {
   opt(n, "phase_switch_min_dwell", p.phase_switch_min_dwell);
   opt(n, "max_sum_mains", p.max_sum_mains);
   opt(n, "max_sum_mains_grace", p.max_sum_mains_grace);
+  opt(n, "car_follow_time", p.car_follow_time);
 }
 
 Step parse_step(const YAML::Node& n, const std::string& where) {
@@ -156,6 +203,13 @@ Step parse_step(const YAML::Node& n, const std::string& where) {
     }
   }
   if (n["order"]) s.order = n["order"].as<std::vector<std::string>>();
+  if (n["household"]) {
+    for (const auto& kv : n["household"]) {
+      std::optional<PerPhase> h;
+      if (!kv.second.IsNull()) h = per_phase(kv.second, where + ".household");
+      s.household[kv.first.as<std::string>()] = h;
+    }
+  }
   if (n["error"]) s.error = n["error"].as<std::string>();
   return s;
 }
@@ -163,10 +217,15 @@ Step parse_step(const YAML::Node& n, const std::string& where) {
 }  // namespace
 
 Case load_case(const std::string& path) {
+  std::string why;
+  const auto text = yaml::read_file(path, why);
+  if (!text) fail(path + ": cannot read the case file: " + why);
+  const auto parsed = yaml::parse(*text);
+  if (parsed.error) fail(yaml::format(path, parsed.where, "", *parsed.error));
   try {
-    const YAML::Node root = YAML::LoadFile(path);
+    const YAML::Node& root = parsed.root;
     check_keys(root, {"description", "policy", "external", "circuits", "chargers", "now", "expect",
-                      "order", "error", "steps"},
+                      "order", "error", "household", "steps"},
                "case");
     Case k;
     k.description = root["description"].as<std::string>("");
@@ -200,8 +259,10 @@ Case load_case(const std::string& path) {
       k.steps.push_back(parse_step(root, "case"));
     }
     return k;
+  } catch (const Located& e) {
+    fail(yaml::format(path, e.at, e.key, e.what()));
   } catch (const YAML::Exception& e) {
-    fail(path + ": " + e.what());
+    fail(yaml::format(path, yaml::spot(e.mark), "", e.msg));
   } catch (const std::exception& e) {
     fail(path + ": " + e.what());
   }
@@ -238,7 +299,8 @@ std::string to_yaml(const SiteSnapshot& site, Seconds now) {
   const auto& p = site.policy;
   y << "now: " << now << "\npolicy: {sharing: " << to_string(p.sharing) << ", phase_mode: \""
     << to_string(p.phase_mode) << "\", safety_margin: " << p.safety_margin
-    << ", meter_stale_after: " << p.meter_stale_after << ", meter_lost_fallback: " << p.meter_lost_fallback;
+    << ", meter_stale_after: " << p.meter_stale_after << ", meter_lost_fallback: " << p.meter_lost_fallback
+    << ", solar_start_delay: " << p.solar_start_delay << ", solar_stop_delay: " << p.solar_stop_delay;
   if (p.max_sum_mains) y << ", max_sum_mains: " << *p.max_sum_mains << ", max_sum_mains_grace: " << p.max_sum_mains_grace;
   y << "}\n";
   if (site.external) {
@@ -252,6 +314,7 @@ std::string to_yaml(const SiteSnapshot& site, Seconds now) {
     y << "  - {id: " << c.id << (c.parent.empty() ? "" : ", parent: " + c.parent) << ", limit: " << c.limit;
     if (c.metered) y << ", metered: true";
     if (c.reading) y << ", reading: {amps: " << pp(c.reading->amps) << ", at: " << c.reading->at << "}";
+    if (c.sample_age > 0) y << ", sample_age: " << c.sample_age;
     y << "}\n";
   }
   y << "chargers:\n";
@@ -260,11 +323,26 @@ std::string to_yaml(const SiteSnapshot& site, Seconds now) {
       << ", switch: " << (c.can_switch_phases ? "true" : "false") << ", map: [" << to_string(c.phase_map[0]) << ", "
       << to_string(c.phase_map[1]) << ", " << to_string(c.phase_map[2]) << "], min: " << c.min_current
       << ", max: " << c.max_current << ", failsafe: " << c.failsafe_current << ", watchdog: " << c.watchdog_timeout
-      << ", priority: " << c.priority << ", mode: " << to_string(c.mode) << ", start: " << c.session_start
+      << ", priority: " << c.priority << ", mode: \"" << to_string(c.mode) << "\", eco_grid_current: "
+      << c.mode_settings.eco_grid_current << ", eco_plus_start_surplus: " << c.mode_settings.eco_plus_start_surplus
+      << ", start: " << c.session_start
       << ", state: " << state_names[static_cast<int>(c.state)] << ", last: {amps: " << c.last_setpoint.amps
       << ", phases: " << c.last_setpoint.phases << ", run: " << (c.last_setpoint.run ? "true" : "false") << "}";
     if (c.reading) y << ", reading: {amps: " << pp(c.reading->amps) << ", at: " << c.reading->at << "}";
+    if (!c.earlier_readings.empty())
+      y << ", previous: {amps: " << pp(c.earlier_readings.back().amps) << ", at: " << c.earlier_readings.back().at << "}";
     if (!c.reachable) y << ", reachable: false, last_seen: " << c.last_seen;
+    if (!c.watchdog_verified) y << ", watchdog_verified: false";
+    if (!c.setpoint_known) y << ", setpoint_known: false";
+    if (!c.recent_setpoints.empty()) {
+      y << ", recent: [";
+      for (std::size_t i = 0; i < c.recent_setpoints.size(); ++i) {
+        const auto& r = c.recent_setpoints[i];
+        y << (i ? ", " : "") << "{from: " << r.from << ", amps: " << r.setpoint.amps << ", phases: " << r.setpoint.phases
+          << ", run: " << (r.setpoint.run ? "true" : "false") << "}";
+      }
+      y << "]";
+    }
     if (c.user_limit) y << ", user_limit: " << *c.user_limit;
     if (c.ev_max) y << ", ev_max: " << *c.ev_max;
     y << "}\n";

@@ -24,6 +24,8 @@ struct Step {
   std::map<std::string, Expected> expect;
   std::vector<std::string> order;   // expected output order (ids), when given
   std::optional<std::string> error; // expected error text (substring)
+  // Expected household estimate per circuit (Allocation::circuits); empty = not estimated.
+  std::map<std::string, std::optional<PerPhase>> household;
 };
 
 struct Case {

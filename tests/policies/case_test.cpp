@@ -53,9 +53,22 @@ void run_case(const std::string& path) {
         if (std::find(step.order.begin(), step.order.end(), p.id) != step.order.end()) got.push_back(p.id);
       EXPECT_EQ(got, step.order) << "write order";
     }
-    // The gateway writes what it was given: the next step starts from it.
-    for (auto& c : k.site.chargers)
-      if (const auto* p = a.find(c.id); p && c.reachable) c.last_setpoint = p->setpoint;
+    for (const auto& [id, want] : step.household) {
+      auto it = std::find_if(a.circuits.begin(), a.circuits.end(), [&](const auto& e) { return e.id == id; });
+      ASSERT_NE(it, a.circuits.end()) << "no estimate for circuit " << id;
+      ASSERT_EQ(it->household.has_value(), want.has_value()) << id;
+      if (want) {
+        for (int p = 0; p < 3; ++p) EXPECT_NEAR((*it->household)[p], (*want)[p], 1e-6) << id << " L" << p + 1;
+      }
+    }
+    // The gateway writes what it was given: the next step starts from it (and a charger
+    // with a history of offers gets the new one, in force from now).
+    for (auto& c : k.site.chargers) {
+      const auto* p = a.find(c.id);
+      if (!p || !c.reachable) continue;
+      if (!c.recent_setpoints.empty() && p->setpoint != c.last_setpoint) c.recent_setpoints.push_back({step.now, p->setpoint});
+      c.last_setpoint = p->setpoint;
+    }
   }
 }
 

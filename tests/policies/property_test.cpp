@@ -1,5 +1,6 @@
-// The product's promise, checked on 10 000 generated sites: whenever the non-EV load alone
-// fits, allocated current plus non-EV load stays within every limit on every phase; no
+// The product's promise, checked on 10 000 generated sites: whenever the non-EV load and the
+// chargers' floors (measured draws, worst cases of silent or unknown chargers) fit, what is
+// allocated above the floors stays within every limit on every phase; no
 // setpoint between 0 and the minimum; none above the charger's maximum; nobody paused
 // while its minimum would fit; equal sharing is max-min fair. The checker below works the
 // loads out on its own from the snapshot, not from the allocator's internals.
@@ -7,6 +8,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -21,40 +23,130 @@ namespace {
 
 constexpr double tol = 1e-6;
 
+// The checker's own reading of the reservation rules (docs/policies.md "Reservations").
+struct Floors {
+  const SiteSnapshot& s;
+  Seconds now;
+
+  bool fresh(const std::optional<Reading>& r) const {
+    return r && now - r->at <= s.policy.meter_stale_after && std::isfinite(r->amps[0]) &&
+           std::isfinite(r->amps[1]) && std::isfinite(r->amps[2]);
+  }
+  static std::array<int, 3> coef_of(const ChargerSnapshot& c, int phases) {
+    std::array<int, 3> k{};
+    for (int i = 0; i < (c.wired_phases == 1 || phases == 1 ? 1 : 3); ++i) k[static_cast<int>(c.phase_map[i])] = 1;
+    return k;
+  }
+  static std::array<double, 3> offer(const ChargerSnapshot& c, const Setpoint& sp) {
+    std::array<double, 3> o{};
+    if (!sp.run || sp.amps <= 0) return o;
+    const auto k = coef_of(c, sp.phases);
+    for (int p = 0; p < 3; ++p) o[p] = sp.amps * k[p];
+    return o;
+  }
+  bool active(const ChargerSnapshot& c) const {
+    return c.reachable && c.state != CarState::fault && c.state != CarState::disconnected && c.mode != Mode::off &&
+           std::floor(c.max_current + 1e-9) >= std::ceil(c.min_current - 1e-9);
+  }
+  // What the charger is measured to draw, per site phase.
+  std::optional<std::array<double, 3>> measured(const ChargerSnapshot& c) const {
+    if (!fresh(c.reading)) return std::nullopt;
+    std::array<double, 3> m{};
+    for (int i = 0; i < c.wired_phases; ++i) m[static_cast<int>(c.phase_map[i])] += std::max(0.0, c.reading->amps[i]);
+    return m;
+  }
+  // Reserved whatever it is offered: the measured draw, or the worst it may be running.
+  std::array<double, 3> floor(const ChargerSnapshot& c) const {
+    std::array<double, 3> f{};
+    const auto m = measured(c);
+    const bool uncertain = !c.reachable || !c.setpoint_known;
+    if ((active(c) && !uncertain) || (!uncertain && m)) return m.value_or(f);
+    const bool run = c.last_setpoint.run && c.last_setpoint.amps > 0;
+    double amps = run ? c.last_setpoint.amps : (c.setpoint_known ? 0 : c.max_current);
+    int phases = run || c.setpoint_known ? c.last_setpoint.phases : c.wired_phases;
+    if (!c.reachable) {
+      if (c.watchdog_verified && now - c.last_seen >= c.watchdog_timeout) {
+        amps = c.failsafe_current;
+        phases = c.setpoint_known ? c.last_setpoint.phases : c.wired_phases;
+      } else if (c.failsafe_current > amps) {
+        amps = c.failsafe_current;
+        if (c.last_setpoint.phases == 3) phases = 3;
+      }
+    }
+    const auto k = coef_of(c, phases);
+    for (int p = 0; p < 3; ++p) f[p] = std::max(amps * k[p], m ? (*m)[p] : 0.0);
+    return f;
+  }
+  // The most that may be subtracted for it from a meter sample taken at t: the reading if
+  // close to t with one offer around both, else no more than the lowest offer in force.
+  // Offers older than the first one the reading (taken before t) may be following are
+  // left: the car follows its offers in order.
+  std::array<double, 3> subtract(const ChargerSnapshot& c, Seconds t) const {
+    const auto m = measured(c);
+    if (!m || !c.setpoint_known) return {};
+    const Seconds tr = c.reading->at, lo = std::min(tr, t) - s.policy.car_follow_time, hi = std::max(tr, t);
+    std::vector<Setpoint> in_force;
+    const auto& r = c.recent_setpoints;
+    auto in_window = [&](std::size_t i, Seconds end) {
+      return (i == 0 || r[i].from <= end) && !(i + 1 < r.size() && r[i + 1].from <= lo);
+    };
+    std::size_t from = 0;
+    for (std::size_t i = 0; tr <= t && i < r.size() && (i == 0 || r[i].from <= tr); ++i) {
+      if (!in_window(i, tr)) continue;
+      const auto o = offer(c, r[i].setpoint);
+      if ((*m)[0] <= o[0] + 1 && (*m)[1] <= o[1] + 1 && (*m)[2] <= o[2] + 1) {
+        from = i;
+        break;
+      }
+    }
+    for (std::size_t i = from; i < r.size(); ++i)
+      if (in_window(i, hi)) in_force.push_back(r[i].setpoint);
+    if (r.empty()) in_force.push_back(c.last_setpoint);
+    if (in_force.size() == 1 && std::abs(tr - t) <= 0.25) return *m;
+    auto d = *m;
+    for (const auto& sp : in_force) {
+      const auto o = offer(c, sp);
+      for (int p = 0; p < 3; ++p) d[p] = std::min(d[p], o[p]);
+    }
+    return d;
+  }
+};
+
 struct Checker {
   const SiteSnapshot& s;
   Seconds now;
   const Allocation& a;
   std::ostringstream why;
 
-  bool fresh(const std::optional<Reading>& r) const { return r && now - r->at <= s.policy.meter_stale_after; }
-
   std::optional<std::string> run() {
+    const Floors rules{s, now};
     const std::size_t nc = s.circuits.size(), n = s.chargers.size();
     std::map<std::string, int> index;
     for (std::size_t i = 0; i < nc; ++i) index[s.circuits[i].id] = static_cast<int>(i);
     auto parent = [&](int c) { return s.circuits[c].parent.empty() ? -1 : index.at(s.circuits[c].parent); };
     const bool external = s.external && now < s.external->until;
+    const double margin = std::max(0.0, s.policy.safety_margin);
 
-    // Per charger: what it is allowed to draw now (allocated) or assumed to draw (reserved).
-    std::vector<std::array<double, 3>> alloc(n), reserved(n), measured(n);
+    // Per charger: its floor, what it is allowed to draw now (allocated), and what it is
+    // reserved at: the larger of the two on every phase.
+    std::vector<std::array<double, 3>> alloc(n), floors(n), raise(n);
     std::vector<std::array<int, 3>> coef(n);
     std::vector<const ChargerSetpoint*> out(n);
+    bool floors_bind = false;
     for (std::size_t j = 0; j < n; ++j) {
       const auto& c = s.chargers[j];
       out[j] = a.find(c.id);
       if (!out[j]) return "no setpoint for " + c.id;
+      floors[j] = rules.floor(c);
       const auto& sp = out[j]->setpoint;
-      const int phases = c.wired_phases == 1 ? 1 : sp.phases;
-      std::array<int, 3> k{};
-      for (int i = 0; i < phases; ++i) k[static_cast<int>(c.phase_map[i])] = 1;
-      if (fresh(c.reading)) {
-        for (int i = 0; i < c.wired_phases; ++i) measured[j][static_cast<int>(c.phase_map[i])] += std::max(0.0, c.reading->amps[i]);
+      std::array<int, 3> k = Floors::coef_of(c, sp.phases);
+      if (const auto m = rules.measured(c)) {
         int drawing = 0, idle = 0, at = -1;
         for (int i = 0; i < 3; ++i) {
           if (c.reading->amps[i] >= 2.0) ++drawing, at = i;
           if (c.reading->amps[i] < 1.0) ++idle;
         }
+        const int phases = c.wired_phases == 1 ? 1 : sp.phases;
         if (c.wired_phases == 3 && phases == 3 && c.state == CarState::charging && drawing == 1 && idle == 2) {
           k = {};
           k[static_cast<int>(c.phase_map[at])] = 1;
@@ -62,10 +154,7 @@ struct Checker {
       }
       coef[j] = k;
       if (!c.reachable) {
-        const double last = c.last_setpoint.run ? c.last_setpoint.amps : 0;
-        const double r = now - c.last_seen >= c.watchdog_timeout ? c.failsafe_current : std::max(last, c.failsafe_current);
-        const int lp = c.wired_phases == 1 || c.last_setpoint.phases == 1 ? 1 : 3;
-        for (int i = 0; i < lp; ++i) reserved[j][static_cast<int>(c.phase_map[i])] = r;
+        if (!(sp == c.last_setpoint)) return c.id + ": unreachable but commanded";
         continue;
       }
       if (sp.run != (sp.amps > 0)) return c.id + ": run flag does not match " + std::to_string(sp.amps) + " A";
@@ -75,63 +164,93 @@ struct Checker {
       if (c.ev_max) cap = std::min(cap, *c.ev_max);
       if (c.user_limit) cap = std::min(cap, *c.user_limit);
       if (sp.amps > cap + tol) return c.id + ": " + std::to_string(sp.amps) + " A is above its maximum";
-      for (int p = 0; p < 3; ++p) alloc[j][p] = sp.amps * k[p];
+      for (int p = 0; p < 3; ++p) {
+        alloc[j][p] = sp.amps * k[p];
+        raise[j][p] = std::max(0.0, alloc[j][p] - floors[j][p]);
+        if (rules.active(c) && floors[j][p] > alloc[j][p] + tol) floors_bind = true;
+      }
     }
-    auto subtracted = [&](std::size_t j) {
-      const auto& c = s.chargers[j];
-      return !c.reachable || (c.state != CarState::fault && c.state != CarState::disconnected && c.mode != Mode::off);
-    };
 
-    // Every circuit and phase.
-    std::vector<std::array<double, 3>> slack(nc);
-    std::vector<std::vector<int>> members(nc);
+    // Household per circuit, deepest first: its meter minus what may be subtracted for the
+    // chargers under it, at least the sum of its children's.
+    std::vector<std::vector<int>> members(nc), children(nc);
     for (std::size_t j = 0; j < n; ++j)
       for (int c = index.at(s.chargers[j].circuit); c >= 0; c = parent(c)) members[c].push_back(static_cast<int>(j));
-    double mains_non_ev = 0;
+    for (std::size_t ci = 0; ci < nc; ++ci)
+      if (parent(static_cast<int>(ci)) >= 0) children[parent(static_cast<int>(ci))].push_back(static_cast<int>(ci));
+    std::vector<std::array<double, 3>> household(nc), passed(nc);  // passed: what its parent counts
+    std::vector<char> done(nc, 0);
+    std::function<void(int)> estimate = [&](int ci) {
+      if (done[ci]) return;
+      done[ci] = 1;
+      std::array<double, 3> h{};
+      for (int k : children[ci]) {
+        estimate(k);
+        for (int p = 0; p < 3; ++p) h[p] += passed[k][p];
+      }
+      const auto& c = s.circuits[ci];
+      if (c.metered && rules.fresh(c.reading)) {
+        std::array<double, 3> ev{};
+        for (int j : members[ci]) {
+          const auto d = rules.subtract(s.chargers[j], c.reading->at);
+          for (int p = 0; p < 3; ++p) ev[p] += d[p];
+        }
+        for (int p = 0; p < 3; ++p) h[p] = std::max(h[p], c.reading->amps[p] - ev[p]);
+      }
+      household[ci] = h;
+      if (c.metered && !rules.fresh(c.reading))  // stale: its parent counts the worst the fallback assumes
+        for (int p = 0; p < 3; ++p) h[p] = std::max(h[p], c.limit - margin - std::max(0.0, s.policy.meter_lost_fallback));
+      passed[ci] = h;
+    };
+    for (std::size_t ci = 0; ci < nc; ++ci) estimate(static_cast<int>(ci));
+
+    // Every circuit and phase: background (household + floors) and what was raised above it.
+    std::vector<std::array<double, 3>> slack(nc);
+    const int mains = index.at(mains_id);
     for (std::size_t ci = 0; ci < nc; ++ci) {
       const auto& c = s.circuits[ci];
-      const bool stale = c.metered && !fresh(c.reading);
+      const bool stale = c.metered && !rules.fresh(c.reading);
       double limit = c.limit;
-      if (ci == static_cast<std::size_t>(index.at(mains_id)) && external && s.external->per_phase)
+      if (static_cast<int>(ci) == mains && external && s.external->per_phase)
         limit = std::min(limit, std::max(0.0, *s.external->per_phase));
       for (int p = 0; p < 3; ++p) {
-        double non_ev = 0, res = 0, used = 0, ev = 0;
-        for (int j : members[ci]) {
-          res += reserved[j][p];
-          used += alloc[j][p];
-          if (subtracted(j)) ev += measured[j][p];
-        }
-        if (c.metered && !stale) non_ev = std::max(0.0, c.reading->amps[p] - ev);
-        if (c.id == mains_id) mains_non_ev += non_ev;
-        const double allowed = stale ? std::min(s.policy.meter_lost_fallback, limit - s.policy.safety_margin)
-                                     : limit - s.policy.safety_margin;
-        const double background = non_ev + res;
-        slack[ci][p] = allowed - background - used;
-        if (background <= allowed + tol ? background + used > allowed + tol : used > tol) {
-          why << "circuit " << c.id << " L" << p + 1 << ": non-EV " << non_ev << " A + reserved " << res
-              << " A + allocated " << used << " A > allowed " << allowed << " A";
+        double res = 0, used = 0;
+        for (int j : members[ci]) res += floors[j][p], used += raise[j][p];
+        const double non_ev = household[ci][p];
+        const double allowed = limit - margin - (stale ? 0 : non_ev);
+        const double chargers_allowed = stale ? std::min(std::max(0.0, s.policy.meter_lost_fallback), allowed - non_ev) : allowed;
+        slack[ci][p] = chargers_allowed - res - used;
+        if (res <= chargers_allowed + tol ? res + used > chargers_allowed + tol : used > tol) {
+          why << "circuit " << c.id << " L" << p + 1 << ": household " << non_ev << " A, floors " << res
+              << " A + raised " << used << " A > allowed " << chargers_allowed << " A";
           return why.str();
         }
       }
     }
-    // The sum of the mains phases (not checked while a grace time may hold chargers).
-    std::optional<double> sum_limit = s.policy.max_sum_mains;
-    if (external && s.external->sum) sum_limit = sum_limit ? std::min(*sum_limit, *s.external->sum) : *s.external->sum;
-    const bool grace = sum_limit && s.policy.max_sum_mains_grace > 0;
+    // The sums of the mains phases: max_sum_mains (not checked while a grace time may hold
+    // chargers) and an external sum (always).
+    const double mains_non_ev = household[mains][0] + household[mains][1] + household[mains][2];
+    double res = 0, used = 0;
+    for (std::size_t j = 0; j < n; ++j)
+      for (int p = 0; p < 3; ++p) used += raise[j][p], res += floors[j][p];
+    const bool grace = s.policy.max_sum_mains && s.policy.max_sum_mains_grace > 0;
     double sum_slack = 1e18;
-    if (sum_limit) {
-      double used = 0, res = 0;
-      for (std::size_t j = 0; j < n; ++j)
-        for (int p = 0; p < 3; ++p) used += alloc[j][p], res += reserved[j][p];
-      const double allowed = *sum_limit - s.policy.safety_margin, background = mains_non_ev + res;
-      sum_slack = allowed - background - used;
-      if (!grace && (background <= allowed + tol ? background + used > allowed + tol : used > tol))
-        return "sum limit: background " + std::to_string(background) + " A + allocated " + std::to_string(used) +
-               " A > " + std::to_string(allowed) + " A";
+    for (int which = 0; which < 2; ++which) {
+      std::optional<double> limit = which == 0 ? s.policy.max_sum_mains
+                                               : (external ? s.external->sum : std::nullopt);
+      if (!limit) continue;
+      const double allowed = std::max(0.0, *limit) - margin - mains_non_ev;
+      sum_slack = std::min(sum_slack, allowed - res - used);
+      if (which == 0 && grace) continue;
+      if (res <= allowed + tol ? res + used > allowed + tol : used > tol)
+        return std::string(which ? "external" : "max_sum_mains") + " sum: floors " + std::to_string(res) +
+               " A + raised " + std::to_string(used) + " A > " + std::to_string(allowed) + " A";
     }
 
-    // Nobody paused by a limit while its minimum would fit; equal sharing max-min fair.
-    const bool check_fair = s.policy.sharing == Sharing::equal && s.policy.phase_mode != PhaseMode::mixed && !grace;
+    // Nobody paused by a limit while its minimum would fit; equal sharing max-min fair
+    // (checked when no measured draw held a charger above its setpoint).
+    const bool check_fair = s.policy.sharing == Sharing::equal && s.policy.phase_mode != PhaseMode::mixed && !grace &&
+                            !floors_bind;
     for (std::size_t j = 0; j < n; ++j) {
       const auto& c = s.chargers[j];
       if (!c.reachable) continue;
@@ -145,14 +264,20 @@ struct Checker {
       if (!by_limit || surplus_unknown) continue;
       int k = 0;
       for (int p = 0; p < 3; ++p) k += coef[j][p];
-      double room = sum_slack / k;
-      for (int ci = index.at(c.circuit); ci >= 0; ci = parent(ci))
-        for (int p = 0; p < 3; ++p)
-          if (coef[j][p]) room = std::min(room, slack[ci][p]);
       const int amps = out[j]->setpoint.amps;
       if (amps == 0) {
-        if (room + tol >= std::ceil(c.min_current - 1e-9))
-          return c.id + ": paused (" + to_string(out[j]->reason) + ") although " + std::to_string(room) + " A is free";
+        // Would its minimum fit above its own floor in every limit on its path?
+        const double min = std::ceil(c.min_current - 1e-9);
+        bool fits = true;
+        double sum_cost = 0;
+        for (int p = 0; p < 3; ++p) {
+          if (!coef[j][p]) continue;
+          const double cost = std::max(min, floors[j][p]) - floors[j][p];
+          sum_cost += cost;
+          for (int ci = index.at(c.circuit); ci >= 0; ci = parent(ci)) fits &= cost <= slack[ci][p] + tol;
+        }
+        fits &= sum_cost <= sum_slack + tol;
+        if (fits) return c.id + ": paused (" + to_string(out[j]->reason) + ") although its minimum fits";
         continue;
       }
       if (!check_fair) continue;
@@ -170,7 +295,7 @@ struct Checker {
           has_bottleneck = fair;
         }
       }
-      if (!has_bottleneck && sum_limit && sum_slack + tol < k) {
+      if (!has_bottleneck && sum_slack + tol < k) {
         bool fair = true;
         for (std::size_t o = 0; o < n; ++o)
           if (s.chargers[o].reachable && out[o]->setpoint.amps > std::ceil(s.chargers[o].min_current - 1e-9) &&
@@ -193,7 +318,10 @@ std::optional<std::string> check_site(SiteSnapshot site, Seconds now) {
     if (!a.error.empty()) return "unexpected error: " + a.error;
     if (auto f = Checker{site, t, a, {}}.run()) return "cycle " + std::to_string(cycle) + ": " + *f;
     for (auto& c : site.chargers)
-      if (const auto* p = a.find(c.id); p && c.reachable) c.last_setpoint = p->setpoint;
+      if (const auto* p = a.find(c.id); p && c.reachable) {
+        if (!c.recent_setpoints.empty() && p->setpoint != c.last_setpoint) c.recent_setpoints.push_back({t, p->setpoint});
+        c.last_setpoint = p->setpoint;
+      }
   }
   return std::nullopt;
 }

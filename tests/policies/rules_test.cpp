@@ -2,6 +2,8 @@
 // allocation is a pure function of its inputs, and memory follows the chargers.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "policies/allocate.h"
 
 namespace ampgate::policies {
@@ -45,17 +47,60 @@ TEST(PolicyRules, SameInputsGiveSameSetpoints) {
   EXPECT_EQ(to_string(x.find("a")->reason), "circuit garage L1");
 }
 
-TEST(PolicyRules, InvalidSnapshotIsAnErrorAUserCanActOn) {
+// A charger's own bad data pauses that charger alone; only a broken tree pauses the site.
+TEST(PolicyRules, ABadChargerIsPausedAloneABadTreeIsAnError) {
   auto site = two_chargers();
   site.chargers[1].phase_map = {Phase::L1, Phase::L1, Phase::L3};
+  site.chargers[1].reading = Reading{{5, 5, 5}, 0};
   PolicyMemory m;
-  const auto a = allocate(site, m, 0);
-  EXPECT_EQ(a.error, "charger b: phase map must use L1, L2 and L3 once each");
-  for (const auto& s : a.setpoints) EXPECT_FALSE(s.setpoint.run) << s.id;
+  auto a = allocate(site, m, 0);
+  EXPECT_EQ(a.error, "");
+  EXPECT_FALSE(a.find("b")->setpoint.run);
+  EXPECT_EQ(to_string(a.find("b")->reason), "invalid charger");
+  // Where its phases land is unknown: its 5 A may be on any site phase, three times over.
+  EXPECT_EQ(a.find("a")->setpoint.amps, 0);  // 16 - 15 = 1 A left: below its minimum
+  site.chargers[1].reading.reset();
+  a = allocate(site, m, 0);
+  EXPECT_EQ(a.find("a")->setpoint.amps, 16);
+
+  site = two_chargers();
+  site.chargers[1].id = "a";  // two chargers under one id: neither is commanded
+  a = allocate(site, m, 0);
+  for (const auto& s : a.setpoints) EXPECT_EQ(to_string(s.reason), "invalid charger") << s.id;
+
+  site = two_chargers();
+  site.chargers[0].max_current = std::numeric_limits<double>::quiet_NaN();
+  a = allocate(site, m, 0);
+  EXPECT_EQ(to_string(a.find("a")->reason), "invalid charger");
+  EXPECT_EQ(a.find("b")->setpoint.amps, 16);
 
   site = two_chargers();
   site.circuits[1].parent = "garage";  // a loop
-  EXPECT_NE(allocate(site, m, 0).error.find("loop"), std::string::npos);
+  a = allocate(site, m, 0);
+  EXPECT_NE(a.error.find("loop"), std::string::npos);
+  for (const auto& s : a.setpoints) EXPECT_EQ(to_string(s.reason), "invalid site") << s.id;
+}
+
+// Allocation::circuits: the household estimate, the limit in force and the sample time.
+TEST(PolicyRules, EstimatesCarryTheLimitInForceAndTheSampleTime) {
+  auto site = two_chargers();
+  site.policy.safety_margin = 1;
+  site.circuits[0].metered = true;
+  site.circuits[0].reading = Reading{{10, 4, 4}, 9.5};
+  site.chargers[0].reading = Reading{{4, 4, 4}, 9.6};
+  site.chargers[0].last_setpoint = Setpoint{4, 3, true};
+  PolicyMemory m;
+  const auto a = allocate(site, m, 10);
+  ASSERT_EQ(a.circuits.size(), 2u);
+  EXPECT_EQ(a.circuits[0].id, "mains");
+  ASSERT_TRUE(a.circuits[0].household.has_value());
+  EXPECT_DOUBLE_EQ((*a.circuits[0].household)[0], 6);
+  EXPECT_DOUBLE_EQ((*a.circuits[0].household)[1], 0);
+  EXPECT_DOUBLE_EQ(a.circuits[0].limit[0], 19);
+  EXPECT_DOUBLE_EQ(a.circuits[0].sample_at, 9.5);
+  EXPECT_EQ(a.circuits[1].id, "garage");
+  EXPECT_FALSE(a.circuits[1].household.has_value());  // unmetered: not estimated
+  EXPECT_DOUBLE_EQ(a.circuits[1].limit[2], 15);
 }
 
 TEST(PolicyRules, PhaseChoiceIsRememberedPerCharger) {

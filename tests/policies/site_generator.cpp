@@ -96,6 +96,20 @@ GeneratedSite generate_site(std::mt19937_64& rng) {
     c.last_setpoint = Setpoint{last, c.can_switch_phases && d.chance(0.3) ? 1 : c.wired_phases, last > 0};
     c.reachable = d.chance(0.9);
     c.last_seen = g.now - (c.reachable ? 0 : d.real(0, 100));
+    // The daemon's bookkeeping: unverified watchdogs, unknown setpoints, recent offers, and
+    // readings that follow the last command (so that measured draws often match it).
+    c.watchdog_verified = d.chance(0.85);
+    c.setpoint_known = d.chance(0.9);
+    if (d.chance(0.3)) {
+      const int before = d.chance(0.3) ? 0 : d.integer(lo, std::max(lo, static_cast<int>(c.max_current)));
+      c.recent_setpoints = {{g.now - d.real(3, 15), Setpoint{before, c.last_setpoint.phases, before > 0}},
+                            {g.now - d.real(0, 3), c.last_setpoint}};
+    }
+    if (c.reading && d.chance(0.5)) {
+      const int on = c.wired_phases == 1 || c.last_setpoint.phases == 1 ? 1 : 3;
+      for (int k = 0; k < 3; ++k)
+        c.reading->amps[k] = k < on && c.last_setpoint.run ? std::max(0.0, c.last_setpoint.amps - d.real(0, 1)) : 0.0;
+    }
     if (d.chance(0.1)) c.user_limit = d.amps(0, 32);
     if (d.chance(0.1)) c.ev_max = d.amps(0, 32);
     s.chargers.push_back(c);

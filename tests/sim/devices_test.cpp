@@ -89,6 +89,7 @@ TEST(TeltoCharge, ReportsCurrentsInTenthsAndLifetimeEnergyLowWordFirst) {
   auto c = charger("a");
   ChargerState st;
   st.plugged = st.charging = true;
+  st.plug_ins = 1;  // a car was plugged in: a session runs
   st.amps = {12.3, 12.3, 0};
   st.total_kwh = 70000.0;  // 7 000 000 hundredths: needs the second word
   c->observe(st);

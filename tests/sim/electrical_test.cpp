@@ -22,6 +22,8 @@ Ev car(const std::string& charger, int phases = 3, double max = 32, double kwh =
 TEST(Electrical, ChargerCurrentLandsOnSitePhasesThroughThePhaseMap) {
   const auto site = small_site();
   Scenario sc;
+  sc.car_lag = 0;  // cars follow at once: these cases are about where the current goes
+  sc.car_ramp = 0;
   sc.evs = {car("b", 1)};  // 1-phase car on a charger whose L1 is site L2
   ElectricalModel m(site, sc);
   m.step(1, 1, {{"b", {10, 3}}});
@@ -33,6 +35,8 @@ TEST(Electrical, ChargerCurrentLandsOnSitePhasesThroughThePhaseMap) {
 TEST(Electrical, CurrentIsTheSmallerOfLimitAndCarAndNothingBelowSixAmps) {
   const auto site = small_site();
   Scenario sc;
+  sc.car_lag = 0;  // cars follow at once: these cases are about where the current goes
+  sc.car_ramp = 0;
   sc.evs = {car("a", 3, 13)};
   ElectricalModel m(site, sc);
   m.step(1, 1, {{"a", {16, 3}}});
@@ -45,6 +49,8 @@ TEST(Electrical, CurrentIsTheSmallerOfLimitAndCarAndNothingBelowSixAmps) {
 TEST(Electrical, MetersSeeHouseholdChargersAndSolarAsExport) {
   const auto site = small_site();
   Scenario sc;
+  sc.car_lag = 0;  // cars follow at once: these cases are about where the current goes
+  sc.car_ramp = 0;
   sc.household.points = {{0, {3, 2, 1}}};
   sc.solar.points = {{0, {10, 10, 10}}};
   sc.evs = {car("a"), car("keba")};
@@ -64,6 +70,8 @@ TEST(Electrical, InvertedMeterFlipsTheSign) {
   auto site = small_site();
   site.meters[0].inverted = true;
   Scenario sc;
+  sc.car_lag = 0;  // cars follow at once: these cases are about where the current goes
+  sc.car_ramp = 0;
   sc.household.points = {{0, {5, 5, 5}}};
   ElectricalModel m(site, sc);
   m.step(1, 1, {});
@@ -73,6 +81,8 @@ TEST(Electrical, InvertedMeterFlipsTheSign) {
 TEST(Electrical, CarStopsWhenItHasTheEnergyItWantedAndLeavesAtPlugOut) {
   const auto site = small_site();
   Scenario sc;
+  sc.car_lag = 0;  // cars follow at once: these cases are about where the current goes
+  sc.car_ramp = 0;
   sc.evs = {car("a", 1, 16, 230.0 * 10 * 3600 / 3.6e6 * 2)};  // two hours at 10 A, 1 phase
   sc.evs[0].plug_out = 4 * 3600;
   ElectricalModel m(site, sc);

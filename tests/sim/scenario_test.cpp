@@ -86,5 +86,22 @@ TEST(Scenario, Durations) {
   EXPECT_FALSE(parse_duration("5d"));
 }
 
+
+// Issue 14: the scenario is read with the site loader's YAML layer, so a misspelt key gets
+// the same fix a site file's does, at its line and column.
+TEST(Scenario, AMisspeltKeyGetsItsFixAtItsLineAndColumn) {
+  const auto r = load_scenario_text("seed: 1\nevs:\n  - {charger: a, plug_inn: 10}\n", "s.yaml");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].format(), "s.yaml:3:18: evs[0].plug_inn: unknown key 'plug_inn' (did you mean 'plug_in'?)");
+}
+
+TEST(Scenario, BrokenYamlNamesFileLineAndColumn) {
+  const auto r = load_scenario_text("evs:\n  - {charger: a\n", "s.yaml");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].format().rfind("s.yaml:", 0), 0u) << r.problems[0].format();
+  EXPECT_NE(r.problems[0].message.find("YAML syntax error"), std::string::npos) << r.problems[0].format();
+  EXPECT_GT(r.problems[0].line, 0);
+}
+
 }  // namespace
 }  // namespace ampgate::sim

@@ -10,6 +10,7 @@
 
 #include "gateway/sim/rtu_server.h"
 #include "gateway/sim/simulator.h"
+#include "tests/sim/modbus_client.h"
 #include "tests/sim/site_fixture.h"
 
 namespace ampgate::sim {
@@ -17,41 +18,7 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-struct ModbusDeleter {
-  void operator()(modbus_t* m) const {
-    modbus_close(m);
-    modbus_free(m);
-  }
-};
-using Ctx = std::unique_ptr<modbus_t, ModbusDeleter>;
-
-Ctx rtu_client(const std::string& path, int baud = 9600, char parity = 'N') {
-  Ctx ctx(modbus_new_rtu(path.c_str(), baud, parity, 8, 1));
-  EXPECT_TRUE(ctx);
-  EXPECT_EQ(modbus_connect(ctx.get()), 0) << modbus_strerror(errno);
-  modbus_set_response_timeout(ctx.get(), 0, 300000);
-  return ctx;
-}
-
-Ctx tcp_client(int port) {
-  Ctx ctx(modbus_new_tcp("127.0.0.1", port));
-  EXPECT_TRUE(ctx);
-  EXPECT_EQ(modbus_connect(ctx.get()), 0) << modbus_strerror(errno);
-  modbus_set_response_timeout(ctx.get(), 0, 300000);
-  return ctx;
-}
-
-// Reads `count` holding registers; returns errno (0 = ok).
-int read_holding(modbus_t* ctx, int unit, int address, int count, std::vector<std::uint16_t>& out) {
-  out.assign(static_cast<std::size_t>(count), 0);
-  modbus_set_slave(ctx, unit);
-  return modbus_read_registers(ctx, address, count, out.data()) == count ? 0 : errno;
-}
-
-int write_holding(modbus_t* ctx, int unit, int address, int value) {
-  modbus_set_slave(ctx, unit);
-  return modbus_write_register(ctx, address, value) == 1 ? 0 : errno;
-}
+using namespace test;
 
 class WireTest : public ::testing::Test {
  protected:
@@ -94,6 +61,8 @@ TEST_F(WireTest, InvalidValueIsException3AndUnknownUnitIsSilence) {
 
 TEST_F(WireTest, MeterSeesTheChargerCurrentOnTheWire) {
   Scenario sc;
+  sc.car_lag = 0;  // the car follows at once
+  sc.car_ramp = 0;
   sc.household.points = {{0, {2, 2, 2}}};
   Ev ev;
   ev.charger = "a";
@@ -275,6 +244,8 @@ TEST_F(WireTest, TcpFaultsThenRecovery) {
 
 TEST_F(WireTest, FuseLogCountsTimeOverTheCircuitLimit) {
   Scenario sc;
+  sc.car_lag = 0;
+  sc.car_ramp = 0;
   Ev a;
   a.charger = "a";
   Ev b = a;

@@ -33,7 +33,7 @@ TEST(Migrations, NewDatabaseGetsTheWholeSchemaInWalMode) {
   EXPECT_EQ(db.query_int("PRAGMA synchronous"), 2);  // FULL
   EXPECT_EQ(db.query_int("PRAGMA foreign_keys"), 1);
   EXPECT_EQ(db.query_int("PRAGMA busy_timeout"), 5000);
-  EXPECT_THAT(tables(db), testing::ElementsAre("events", "metrics", "sessions"));
+  EXPECT_THAT(tables(db), testing::ElementsAre("commanded", "events", "metrics", "sessions"));
 }
 
 TEST(Migrations, ReopeningIsANoOp) {
@@ -64,7 +64,7 @@ TEST(Migrations, EveryOlderVersionUpgradesKeepingItsData) {
     }
     auto db = open_database(path);
     EXPECT_EQ(db.query_int("PRAGMA user_version"), latest_schema_version());
-    EXPECT_THAT(tables(db), testing::ElementsAre("events", "metrics", "sessions"));
+    EXPECT_THAT(tables(db), testing::ElementsAre("commanded", "events", "metrics", "sessions"));
     EXPECT_EQ(db.query_text("PRAGMA integrity_check"), "ok");
     auto open = SessionStore(db).open_sessions();
     if (old >= 1) {

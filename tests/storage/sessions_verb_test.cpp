@@ -144,7 +144,7 @@ TEST_F(SessionsVerb, BadDateIsAUsageErrorNamingTheArgument) {
 
   r = run({"--db", db_path, "--colour"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("unknown argument '--colour'"));
+  EXPECT_THAT(r.err, HasSubstr("unknown option '--colour'"));
 
   r = run({"--from", "2024-03-05"});
   EXPECT_EQ(r.exit_code, 2);

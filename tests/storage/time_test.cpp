@@ -36,3 +36,15 @@ TEST(StorageTime, RejectsWhatIsNotADate) {
     EXPECT_FALSE(parse_utc(bad).has_value()) << bad;
   }
 }
+
+// Issue 18: year 9999 overflowed the nanosecond clock (undefined behaviour). Years outside
+// 1970-2199 are refused; the last second of 2199 still reads back as itself.
+TEST(StorageTime, RefusesYearsTheClockCannotHold) {
+  for (const char* bad : {"9999-12-31", "2263-01-01T00:00Z", "2200-01-01", "1969-12-31", "0000-01-01"}) {
+    EXPECT_FALSE(parse_utc(bad).has_value()) << bad;
+    EXPECT_FALSE(is_plain_date(bad)) << bad;
+  }
+  const auto last = parse_utc("2199-12-31T23:59:59Z");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(format_utc(*last), "2199-12-31T23:59:59Z");
+}
