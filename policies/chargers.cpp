@@ -103,6 +103,8 @@ std::pair<double, int> worst_command(const ChargerSnapshot& c, Seconds now) {
   return {amps, phases};
 }
 
+PerPhase held_offers(const ChargerSnapshot& c, const PolicySettings& p, Seconds now);
+
 // The floor per site phase (f.site_draw is the fresh measured draw, if any).
 PerPhase floor_of(const ChargerSnapshot& c, const ChargerFacts& f, const PolicySettings& pol, Seconds now) {
   PerPhase floor{};
@@ -126,6 +128,10 @@ PerPhase floor_of(const ChargerSnapshot& c, const ChargerFacts& f, const PolicyS
     double most = 0;
     for (double a : c.reading->amps) most = std::max(most, std::isfinite(a) ? a : max_charger_amps);
     for (auto& v : floor) v = std::max(v, most * 3);
+  }
+  if (f.map_ok && c.setpoint_known) {
+    const PerPhase held = held_offers(c, pol, now);
+    for (int p = 0; p < 3; ++p) floor[p] = std::max(floor[p], held[p]);
   }
   return floor;
 }
@@ -151,6 +157,56 @@ PerPhase offer_of(const ChargerSnapshot& c, const Setpoint& s) {
 }
 
 namespace {
+
+// The charger's good readings (the latest and the earlier ones kept), on site phases.
+std::vector<Reading> good_readings(const ChargerSnapshot& c) {
+  std::vector<Reading> out;
+  auto add = [&](const Reading& r) {
+    if (std::isfinite(r.at) && plausible(c, r)) out.push_back({on_site_phases(c, r), r.at});
+  };
+  if (c.reading) add(*c.reading);
+  for (const auto& e : c.earlier_readings) add(e);
+  return out;
+}
+
+// Offers a car may still be rising toward although it is now offered less (docs/policies.md,
+// "Reservations"). A car follows an offer within F and may start late: read at 0 A 0.9 s
+// after being offered 7 A, it may take the 7 A in the next second, pause or not, until F
+// after the pause. So an offer stays reserved until F after it ended, unless a reading shows
+// the car settled under it (read at the offer, or F or more after it began, while it was in
+// force: it no longer rises toward it) or left it (read after it ended, lower than an earlier reading
+// and below the offer: a car only drops when it follows a lower offer, and never goes back).
+// The offer in force now counts too: this decision may be the one that lowers it.
+PerPhase held_offers(const ChargerSnapshot& c, const PolicySettings& p, Seconds now) {
+  PerPhase held{};
+  const auto& recent = c.recent_setpoints;
+  if (recent.empty()) return held;  // one offer for longer than the history: settled
+  const Seconds f = follow_time(p);
+  const std::vector<Reading> readings = good_readings(c);
+  for (std::size_t k = 0; k < recent.size(); ++k) {
+    const PerPhase o = offer_of(c, recent[k].setpoint);
+    const Seconds start = recent[k].from;
+    const Seconds end = k + 1 < recent.size() ? recent[k + 1].from : unlimited;
+    const bool known = std::isfinite(start) && (k + 1 == recent.size() || std::isfinite(end));
+    if (known && end <= now - f) continue;  // followed whatever came after
+    bool settled = false, left = false;
+    for (const auto& r : readings) {
+      if (known && r.at >= start + f && r.at <= end) settled = true;
+      // Read at the offer (within the tolerance on every phase it offers) while it held: the
+      // car took it and has nothing left to rise to.
+      bool reached = known && r.at >= start && r.at <= end;
+      for (int q = 0; q < 3; ++q) reached = reached && r.amps[q] >= o[q] - follow_tolerance;
+      if (reached) settled = true;
+      if (!known || r.at <= end) continue;
+      for (const auto& x : readings)
+        for (int q = 0; q < 3; ++q)
+          if (x.at < r.at && r.amps[q] < x.amps[q] - follow_tolerance && r.amps[q] < o[q] - follow_tolerance) left = true;
+    }
+    if (settled || left) continue;
+    for (int q = 0; q < 3; ++q) held[q] = std::max(held[q], o[q]);
+  }
+  return held;
+}
 
 // known_draw() for one reading (on site phases) taken at `t`, against a sample taken at
 // some moment of [earliest, sample_at].
@@ -203,6 +259,51 @@ PerPhase bound_from(const ChargerSnapshot& c, const PerPhase& reading, Seconds t
   return d;
 }
 
+// True when no offer in force at some moment of [lo, hi] is above the one before it on any
+// site phase: nothing the car may follow in that time lets it rise.
+bool no_raise_within(const ChargerSnapshot& c, Seconds lo, Seconds hi) {
+  const auto& recent = c.recent_setpoints;
+  const PerPhase* before = nullptr;
+  PerPhase o{};
+  for (std::size_t i = 0; i < recent.size(); ++i) {
+    if (!std::isfinite(recent[i].from)) return false;
+    const bool started = i == 0 || recent[i].from <= hi;
+    const bool ended = i + 1 < recent.size() && recent[i + 1].from <= lo;
+    if (!started) break;
+    if (ended) continue;
+    const PerPhase next = offer_of(c, recent[i].setpoint);
+    if (before)
+      for (int q = 0; q < 3; ++q)
+        if (next[q] > o[q] + eps) return false;
+    o = next, before = &o;
+  }
+  return true;
+}
+
+// A lower bound from two readings around the sample, one at `a` (before its earliest
+// moment) and one at `b` (after its latest): a car that is offered nothing higher in
+// [a - F, b] can only stay, follow down, or rise toward an offer it had not reached, and
+// it never goes back to an offer it has left, so between the two readings it never drew
+// less than the lower of them (docs/policies.md, "Household": readings around the sample).
+std::optional<PerPhase> bracket_bound(const ChargerSnapshot& c, Seconds earliest, Seconds sample_at,
+                                      const PolicySettings& p) {
+  const Reading* a = nullptr;
+  const Reading* b = nullptr;
+  auto consider = [&](const Reading& r) {
+    if (!std::isfinite(r.at) || !plausible(c, r)) return;
+    if (r.at <= earliest && (!a || r.at > a->at)) a = &r;
+    if (r.at >= sample_at && (!b || r.at < b->at)) b = &r;
+  };
+  consider(*c.reading);
+  for (const auto& e : c.earlier_readings) consider(e);
+  const Seconds f = follow_time(p);
+  if (!a || !b || b->at - a->at > f || !no_raise_within(c, a->at - f, b->at)) return std::nullopt;
+  const PerPhase ra = on_site_phases(c, *a), rb = on_site_phases(c, *b);
+  PerPhase d;
+  for (int q = 0; q < 3; ++q) d[q] = std::min(ra[q], rb[q]);
+  return d;
+}
+
 }  // namespace
 
 PerPhase known_draw(const ChargerSnapshot& c, const ChargerFacts& f, Seconds sample_at, Seconds sample_age,
@@ -225,6 +326,12 @@ PerPhase known_draw(const ChargerSnapshot& c, const ChargerFacts& f, Seconds sam
     const PerPhase e = bound_from(c, on_site_phases(c, *prev), prev->at, earliest, sample_at, p);
     for (int q = 0; q < 3; ++q) d[q] = std::max(d[q], std::min(e[q], (*f.site_draw)[q]));
   }
+  // While a reduction is on its way the offers say the car may already draw less, but two
+  // readings around the sample that both show it higher prove it did not (the cascade of
+  // cuts after a load step came from subtracting the new, lower offer from a sample taken
+  // while the cars still drew the old one).
+  if (const auto b = bracket_bound(c, earliest, sample_at, p))
+    for (int q = 0; q < 3; ++q) d[q] = std::max(d[q], std::min((*b)[q], (*f.site_draw)[q]));
   return d;
 }
 

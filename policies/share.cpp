@@ -161,15 +161,23 @@ void clamp_to_floors(const SiteSnapshot& site, Grid grid, const std::vector<Char
     const bool graced = r.grace_held[j];
     int binding = -1;
     double room = grid.room_above(f.circuit, loads[j], f.floor, &binding, graced);
-    // Up to its floor on every phase it draws on a setpoint costs nothing (that much is
-    // taken already): a reduction is never cut further, even when the floors together are
-    // over a limit (a load step: every charger comes down to its share, none is paused).
+    // A setpoint no higher than both the charger's floor and its command in force costs
+    // nothing on a phase (that much is taken already): a reduction is never cut further,
+    // even when the floors together are over a limit (a load step: every charger comes down
+    // to its share, none is paused). Not up to the whole floor: the rest of a floor is what
+    // the charger *may* draw (an older offer its car may still be rising toward), and a
+    // setpoint above the command in force is a raise for the write plan, which makes that
+    // draw certain while the others' floors hold the room (site model seeds 2049, 9141,
+    // 23008). A charger whose command is not known, or that the plan pauses first
+    // (paused_first: a reboot not yet answered), is raised from a pause: nothing is free.
     // Only for the sharing's own setpoint: one it paused stays paused (a stale meter's 0 A
     // fallback must not leave a charger running at what it draws).
     if (r.amps[j] > 0) {
+      const auto& c = site.chargers[j];
+      const PerPhase in_force = c.setpoint_known && !c.paused_first ? offer_of(c, c.last_setpoint) : PerPhase{};
       double free_up_to = unlimited;
       for (int p = 0; p < 3; ++p)
-        if (loads[j].coef[p]) free_up_to = std::min(free_up_to, f.floor[p]);
+        if (loads[j].coef[p]) free_up_to = std::min(free_up_to, std::min(f.floor[p], in_force[p]));
       room = std::max(room, std::min(static_cast<double>(want), free_up_to));
     }
     int amps = want;

@@ -89,6 +89,10 @@ struct ChargerSnapshot {
   // A measured draw above it is reserved as measured. Nothing is subtracted for such a
   // charger from a meter (its draw stays in the household estimate).
   bool setpoint_known = true;
+  // The write plan pauses this charger before it sends a new setpoint (a reboot or restart
+  // not yet answered by an acknowledged write): whatever it is given is a raise from a pause,
+  // even below the command it reports (policies/share.cpp clamp_to_floors).
+  bool paused_first = false;
   // recent_setpoints: the offers in force over the recent past, oldest first, each from its
   // `from` time; the last one is last_setpoint. The oldest is taken as in force since before
   // any time asked about, so keep the one that was in force at

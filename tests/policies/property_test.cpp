@@ -55,8 +55,49 @@ struct Floors {
     for (int i = 0; i < c.wired_phases; ++i) m[static_cast<int>(c.phase_map[i])] += std::max(0.0, c.reading->amps[i]);
     return m;
   }
-  // Reserved whatever it is offered: the measured draw, or the worst it may be running.
+  // Offers the car may still be on its way to (docs/policies.md "Reservations"): each one
+  // until a follow time after the next replaced it, unless the car was read at it, or a
+  // follow time or more into it, while it held (settled), or read after it lower than an
+  // earlier reading and below it (left it).
+  std::array<double, 3> still_rising(const ChargerSnapshot& c) const {
+    std::array<double, 3> out{};
+    const auto& r = c.recent_setpoints;
+    const Seconds f = std::isfinite(s.policy.car_follow_time) && s.policy.car_follow_time >= 0 ? s.policy.car_follow_time : 5;
+    std::vector<Reading> seen;
+    if (c.reading) seen.push_back(*c.reading);
+    for (const auto& e : c.earlier_readings) seen.push_back(e);
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      const double begin = r[i].from, until = i + 1 < r.size() ? r[i + 1].from : 1e300;
+      const bool dated = std::isfinite(begin) && std::isfinite(until);
+      if (dated && until <= now - f) continue;
+      const auto o = offer(c, r[i].setpoint);
+      bool done = false;
+      for (const auto& a : seen) {
+        if (!std::isfinite(a.at)) continue;
+        if (dated && a.at >= begin + f && a.at <= until) done = true;
+        bool at_offer = dated && a.at >= begin && a.at <= until;
+        for (int ci = 0; ci < c.wired_phases; ++ci) at_offer = at_offer && a.amps[ci] >= o[static_cast<int>(c.phase_map[ci])] - 1;
+        if (at_offer) done = true;
+        for (const auto& b : seen)
+          for (int ci = 0; ci < c.wired_phases && dated && a.at > until && b.at < a.at; ++ci)
+            if (a.amps[ci] < b.amps[ci] - 1 && a.amps[ci] < o[static_cast<int>(c.phase_map[ci])] - 1) done = true;
+      }
+      if (!done)
+        for (int p = 0; p < 3; ++p) out[p] = std::max(out[p], o[p]);
+    }
+    return out;
+  }
+  // Reserved whatever it is offered: the measured draw, or the worst it may be running;
+  // with a known setpoint also the offers the car may still be rising toward.
   std::array<double, 3> floor(const ChargerSnapshot& c) const {
+    auto f = base_floor(c);
+    if (c.setpoint_known) {
+      const auto held = still_rising(c);
+      for (int p = 0; p < 3; ++p) f[p] = std::max(f[p], held[p]);
+    }
+    return f;
+  }
+  std::array<double, 3> base_floor(const ChargerSnapshot& c) const {
     std::array<double, 3> f{};
     const auto m = measured(c);
     const bool uncertain = !c.reachable || !c.setpoint_known;

@@ -184,6 +184,7 @@ void GatewayHarness::build_snapshot() {
     x.last_seen = seconds(b.last_seen);
     x.watchdog_verified = b.verified;
     x.setpoint_known = b.known;
+    x.paused_first = b.must_write;  // what the plan below is told (may_be_paused)
     x.recent_setpoints = b.recent;
     s.chargers.push_back(std::move(x));
   }
