@@ -217,6 +217,7 @@ void Daemon::write_commands(ChargerRuntime& c, const std::vector<modbus::Request
   if (requests.empty()) return done(true);
   auto remaining = std::make_shared<std::size_t>(requests.size());
   auto failed = std::make_shared<std::string>();
+  if (target) ++c.writes_in_flight, c.in_flight_target = *target;
   for (const auto& req : requests) {
     log::debug("charger " + c.cfg.id, "write", {{"tag", req.tag}, {"address", static_cast<int>(req.address)},
                                                 {"value", req.values.empty() ? -1 : static_cast<int>(req.values[0])}});
@@ -227,6 +228,7 @@ void Daemon::write_commands(ChargerRuntime& c, const std::vector<modbus::Request
         *failed = reply.message.empty() ? modbus::to_string(reply.outcome) : reply.message;
       if (--*remaining > 0) return;
       if (rt != runtime_) return done(false);
+      if (target) --c.writes_in_flight;
       auto now = SteadyClock::now();
       if (!target) {  // a keep-alive: the watchdog was fed, nothing else changed
         if (failed->empty()) c.last_write = now;
@@ -337,8 +339,16 @@ void Daemon::shutdown() {
   for (auto& c : runtime_->chargers()) {
     if (!c.bus) continue;
     auto f = in_force_of(c, now);
+    // A write still on its way (queued behind a slow answer, not yet in `commanded`) lands
+    // after the failsafes: it is in force as far as the plan goes, the worse of the two, and
+    // the failsafe is written even when it equals the command (SafetyTest.SigtermWrites...: a
+    // Vestel resumed at 12 A a moment before SIGTERM was left at 12 A while bay-1 went to 20 A).
+    if (c.writes_in_flight > 0 && c.in_flight_target.run)
+      f.in_force = !f.in_force.run ? c.in_flight_target
+                                   : policies::Setpoint{std::max(f.in_force.amps, c.in_flight_target.amps),
+                                                        std::max(f.in_force.phases, c.in_flight_target.phases), true};
     if (!f.in_force.run) continue;
-    f.unknown = false;
+    f.unknown = true;
     const int amps = static_cast<int>(std::floor(c.safety.failsafe));
     to_failsafe.setpoints.push_back({c.cfg.id, {amps, f.in_force.phases, amps > 0}, {}});
     writable.push_back(f);

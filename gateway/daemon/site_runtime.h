@@ -54,6 +54,10 @@ struct ChargerRuntime {
   // holds the larger of the old and the attempted setpoint, since either may be in force.
   policies::Setpoint commanded{0, 3, false};
   bool commanded_known = false;                 // false until a first write was acknowledged
+  // Setpoint writes submitted and not yet answered, and the last one's target: what may land
+  // after `commanded` (Daemon::shutdown writes the failsafe over it).
+  int writes_in_flight = 0;
+  policies::Setpoint in_flight_target{0, 3, false};
   std::string reason;                           // why it has its setpoint (policies::to_string)
   std::optional<SteadyClock::time_point> last_write;  // last acknowledged command (watchdog feed)
   // The setpoints in force over the recent past (ChargerSnapshot::recent_setpoints).

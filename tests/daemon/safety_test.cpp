@@ -106,6 +106,15 @@ TEST_F(SafetyTest, SigtermWritesTheFailsafesReductionsFirst) {
                                 {{"bay-1", 12}, {"bay-2", 12}, {"bay-3", 12}}));
   constexpr double slow_from = 18;
   sim->wait_time(slow_from + 2);
+  // SIGTERM while bay-2 and bay-3 run above their failsafes (their writes are reductions)
+  // and bay-1 below its (a raise). The offers still swing while the cars ramp (issue 12),
+  // and a charger paused at that moment stays paused, which would prove nothing here.
+  nlohmann::json before;
+  ASSERT_TRUE(poll_until(30s, [&] {
+    before = sim->state();
+    return limit(before, "bay-2") > 6 && limit(before, "bay-3") > 6 && limit(before, "bay-1") >= 6 &&
+           limit(before, "bay-1") < 20;
+  }, 20ms)) << "the three never ran together between their failsafes: " << before.dump();
   gateway->child().signal(SIGTERM);
   const auto status = gateway->child().wait_exit(10s);
   ASSERT_TRUE(status) << "still running 10 s after SIGTERM";
