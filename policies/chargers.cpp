@@ -287,20 +287,17 @@ bool no_raise_within(const ChargerSnapshot& c, Seconds lo, Seconds hi) {
 // less than the lower of them (docs/policies.md, "Household": readings around the sample).
 std::optional<PerPhase> bracket_bound(const ChargerSnapshot& c, Seconds earliest, Seconds sample_at,
                                       const PolicySettings& p) {
+  const std::vector<Reading> readings = good_readings(c);
   const Reading* a = nullptr;
   const Reading* b = nullptr;
-  auto consider = [&](const Reading& r) {
-    if (!std::isfinite(r.at) || !plausible(c, r)) return;
+  for (const auto& r : readings) {
     if (r.at <= earliest && (!a || r.at > a->at)) a = &r;
     if (r.at >= sample_at && (!b || r.at < b->at)) b = &r;
-  };
-  consider(*c.reading);
-  for (const auto& e : c.earlier_readings) consider(e);
+  }
   const Seconds f = follow_time(p);
   if (!a || !b || b->at - a->at > f || !no_raise_within(c, a->at - f, b->at)) return std::nullopt;
-  const PerPhase ra = on_site_phases(c, *a), rb = on_site_phases(c, *b);
   PerPhase d;
-  for (int q = 0; q < 3; ++q) d[q] = std::min(ra[q], rb[q]);
+  for (int q = 0; q < 3; ++q) d[q] = std::min(a->amps[q], b->amps[q]);
   return d;
 }
 

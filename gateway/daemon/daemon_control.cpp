@@ -33,7 +33,7 @@ ChargerInForce Daemon::in_force_of(const ChargerRuntime& c, SteadyClock::time_po
   // (after_write): taking the maximum there would make a one-phase charger "switch" phases
   // (pause, wait, resume) after a single corrupted reply.
   f.unknown = !c.commanded_known || c.safety.must_write || !c.safety.commanded_certain;
-  f.may_be_paused = !c.commanded_known || c.safety.must_write;
+  f.may_be_paused = c.paused_first();
   f.in_force = !f.may_be_paused ? c.commanded
                                 : policies::Setpoint{static_cast<int>(std::ceil(c.cfg.max_current)), c.cfg.phases, true};
   f.since = to_policy_seconds(now) - seconds_since(c.safety.commanded_since, now);

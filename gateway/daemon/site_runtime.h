@@ -58,6 +58,9 @@ struct ChargerRuntime {
   // after `commanded` (Daemon::shutdown writes the failsafe over it).
   int writes_in_flight = 0;
   policies::Setpoint in_flight_target{0, 3, false};
+  // Nothing acknowledged since the start, or a reboot not yet answered: the write plan pauses
+  // it before its next setpoint (ChargerInForce::may_be_paused, ChargerSnapshot::paused_first).
+  bool paused_first() const { return !commanded_known || safety.must_write; }
   std::string reason;                           // why it has its setpoint (policies::to_string)
   std::optional<SteadyClock::time_point> last_write;  // last acknowledged command (watchdog feed)
   // The setpoints in force over the recent past (ChargerSnapshot::recent_setpoints).

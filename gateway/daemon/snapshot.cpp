@@ -125,7 +125,7 @@ policies::SiteSnapshot build_snapshot(const SiteRuntime& rt, SteadyClock::time_p
     s.last_seen = worst.last_seen;
     s.last_setpoint = worst.last_setpoint;
     s.setpoint_known = worst.setpoint_known;
-    s.paused_first = !c.commanded_known || c.safety.must_write;  // Daemon::in_force_of: may_be_paused
+    s.paused_first = c.paused_first();
     s.watchdog_verified = worst.watchdog_verified;
     s.recent_setpoints = worst.recent_setpoints;
     s.user_limit = c.user.user_limit;

@@ -37,7 +37,8 @@ class SiteModelProperty : public testing::TestWithParam<int> {};
 
 // In the suite since the seed-30 kind was closed (offers a car may still be rising toward
 // stay reserved, policies/chargers.cpp held_offers; a floor is room for a charger's own
-// setpoint only up to its draw or its command in force, share.cpp clamp_to_floors): every
+// setpoint only up to its command in force, and not at all when that is unknown or the plan
+// pauses it first, share.cpp clamp_to_floors): every
 // fixed kind has its case in cases/ (site_model_case_tests). KNOWN_FAILING.md has the long
 // run's figures (SITE_MODEL_SEQUENCES=10000, or bench/site_model/run.sh).
 TEST_P(SiteModelProperty, NoFuseOverGeneratedSequences) {
